@@ -1,6 +1,10 @@
 package dev.cartrescue.connectors;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 
 /** An input record: a parsed value with its event time, or a dead letter. */
 public class Parsed<T> {
@@ -22,6 +26,22 @@ public class Parsed<T> {
     Parsed<T> parsed = new Parsed<>();
     parsed.deadLetter = Objects.requireNonNull(deadLetter, "deadLetter");
     return parsed;
+  }
+
+  /**
+   * Flink's type for {@code Parsed<T>}: a POJO (never Kryo) whose value has the given type. The
+   * same as {@code new TypeHint<Parsed<T>>() {}.getTypeInfo()}, for callers that hold only the
+   * value's type.
+   */
+  public static <T> TypeInformation<Parsed<T>> typeInfo(TypeInformation<T> valueType) {
+    Map<String, TypeInformation<?>> fields = new HashMap<>();
+    fields.put("value", valueType);
+    fields.put("deadLetter", Types.POJO(DeadLetter.class));
+    fields.put("eventTime", Types.LONG);
+    @SuppressWarnings("unchecked") // Flink's POJO type is built on the raw class.
+    TypeInformation<Parsed<T>> type =
+        (TypeInformation<Parsed<T>>) (TypeInformation<?>) Types.POJO(Parsed.class, fields);
+    return type;
   }
 
   public boolean isValid() {

@@ -311,15 +311,15 @@ class KafkaRoundTripTest {
   private static <T> List<T> collect(
       StreamExecutionEnvironment env, DataStream<T> stream, int count) throws Exception {
     List<T> out = new ArrayList<>();
-    try (CloseableIterator<T> it = stream.collectAsync()) {
-      JobClient job = env.executeAsync("collect");
-      try {
-        while (out.size() < count && it.hasNext()) {
-          out.add(it.next());
-        }
-      } finally {
-        cancel(job);
+    CloseableIterator<T> it = stream.collectAsync();
+    JobClient job = env.executeAsync("collect");
+    try {
+      while (out.size() < count && it.hasNext()) {
+        out.add(it.next());
       }
+    } finally {
+      cancel(job);
+      it.close();
     }
     return out;
   }

@@ -1,0 +1,74 @@
+package dev.cartrescue.sinks.whatsapp;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A real HTTP server that answers every request with one scripted response and remembers the last
+ * request: for answers the Cloud API simulator never gives (a proxy's HTML page, an empty 200) and
+ * for checking headers.
+ */
+final class ScriptedServer implements AutoCloseable {
+
+  record Request(String method, String path, Headers headers, String body) {}
+
+  private final HttpServer server;
+  private volatile int status = 200;
+  private volatile String contentType = "application/json";
+  private volatile String body = "{}";
+  private volatile Request last;
+
+  ScriptedServer() {
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            last =
+                new Request(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath(),
+                    exchange.getRequestHeaders(),
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+              try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+              }
+            }
+          }
+        });
+    server.start();
+  }
+
+  String baseUrl() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  void answer(int status, String contentType, String body) {
+    this.status = status;
+    this.contentType = contentType;
+    this.body = body;
+  }
+
+  Request lastRequest() {
+    return last;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,33 @@
+package dev.cartrescue.sinks.whatsapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class WhatsAppSenderTest {
+
+  @Test
+  void sizesTheCapacityForOneSecondOfSendsWithinBounds() {
+    assertThat(WhatsAppSender.capacity(settings(80))).isEqualTo(80);
+    assertThat(WhatsAppSender.capacity(settings(1))).isEqualTo(10);
+    assertThat(WhatsAppSender.capacity(settings(5000))).isEqualTo(1000);
+  }
+
+  @Test
+  void letsTheOperatorTimeoutOutlastRetriesAndTheLastAttempt() {
+    CloudApiSettings settings = settings(80);
+
+    assertThat(WhatsAppSender.operatorTimeout(settings))
+        .isGreaterThan(
+            settings
+                .retryFor()
+                .plus(settings.connectTimeout())
+                .plus(settings.responseTimeout())
+                .plus(Duration.ofSeconds(1)));
+  }
+
+  private static CloudApiSettings settings(double rate) {
+    return CloudApiSettings.builder().phoneNumberId("1065").rateLimitPerSecond(rate).build();
+  }
+}

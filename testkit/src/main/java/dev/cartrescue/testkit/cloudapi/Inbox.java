@@ -1,0 +1,145 @@
+package dev.cartrescue.testkit.cloudapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The delivered messages as a person watching the demo wants them: newest first, readable. */
+final class Inbox {
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+  private Inbox() {}
+
+  /** One delivered message, reduced to what a phone shows. */
+  private record Shown(ReceivedMessage message) {
+    String template() {
+      return message.body().path("template").path("name").asText("");
+    }
+
+    String language() {
+      return message.body().path("template").path("language").path("code").asText("");
+    }
+
+    JsonNode component(int index) {
+      return message.body().path("template").path("components").path(index);
+    }
+
+    List<String> bodyParameters() {
+      List<String> texts = new ArrayList<>();
+      component(0).path("parameters").forEach(p -> texts.add(p.path("text").asText("")));
+      return texts;
+    }
+
+    String urlButtonParameter() {
+      return component(1).path("parameters").path(0).path("text").asText("");
+    }
+
+    String quickReplyPayload() {
+      return component(2).path("parameters").path(0).path("payload").asText("");
+    }
+
+    String bizOpaqueCallbackData() {
+      JsonNode data = message.body().get("biz_opaque_callback_data");
+      return data == null || data.isNull() ? null : data.asText();
+    }
+  }
+
+  /** {@code {"count":N,"messages":[...]}}, newest first. */
+  static ObjectNode json(List<ReceivedMessage> arrivalOrder) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    root.put("count", arrivalOrder.size());
+    ArrayNode messages = root.putArray("messages");
+    for (Shown shown : newestFirst(arrivalOrder)) {
+      ReceivedMessage m = shown.message();
+      ObjectNode node = messages.addObject();
+      node.put("at", m.at().toString());
+      node.put("phone_number_id", m.phoneNumberId());
+      node.put("to", m.to());
+      node.put("message_id", m.messageId());
+      node.put("template", shown.template());
+      node.put("language", shown.language());
+      ArrayNode body = node.putArray("body_parameters");
+      shown.bodyParameters().forEach(body::add);
+      node.put("url_button_parameter", shown.urlButtonParameter());
+      node.put("quick_reply_payload", shown.quickReplyPayload());
+      node.put("biz_opaque_callback_data", shown.bizOpaqueCallbackData());
+    }
+    return root;
+  }
+
+  /** A page that refreshes itself every 2 seconds, one chat bubble per message. */
+  static String html(List<ReceivedMessage> arrivalOrder) {
+    StringBuilder page = new StringBuilder(4096);
+    page.append(
+            """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta http-equiv="refresh" content="2">
+            <title>WhatsApp Cloud API simulator</title>
+            <style>
+            body{font-family:system-ui,sans-serif;background:#efeae2;margin:0;padding:1em}
+            h1{font-size:1.2em;color:#075e54}
+            .msg{max-width:32em;margin:0 0 1em 0}
+            .to{font-size:.8em;color:#555;margin-bottom:.2em}
+            .bubble{background:#fff;border-radius:.6em;padding:.6em .8em;box-shadow:0 1px 1px #0002}
+            .tpl{font-size:.75em;color:#888}
+            .btn{display:block;text-align:center;color:#027eb5;border-top:1px solid #eee;padding:.4em}
+            </style></head><body>
+            <h1>WhatsApp Cloud API simulator</h1>
+            """)
+        .append("<p>")
+        .append(arrivalOrder.size())
+        .append(" message(s) delivered, newest first.</p>\n");
+    for (Shown shown : newestFirst(arrivalOrder)) {
+      ReceivedMessage m = shown.message();
+      page.append("<div class=\"msg\"><div class=\"to\">to ")
+          .append(escape(m.to()))
+          .append(" &middot; ")
+          .append(TIME.format(m.at()))
+          .append("</div><div class=\"bubble\"><div class=\"tpl\">")
+          .append(escape(shown.template()))
+          .append(" (")
+          .append(escape(shown.language()))
+          .append(")</div>");
+      for (String text : shown.bodyParameters()) {
+        page.append("<p>").append(escape(text)).append("</p>");
+      }
+      page.append("<span class=\"btn\">&#128279; ")
+          .append(escape(shown.urlButtonParameter()))
+          .append("</span><span class=\"btn\">&#128172; ")
+          .append(escape(shown.quickReplyPayload()))
+          .append("</span></div></div>\n");
+    }
+    return page.append("</body></html>\n").toString();
+  }
+
+  private static List<Shown> newestFirst(List<ReceivedMessage> arrivalOrder) {
+    List<Shown> shown = new ArrayList<>(arrivalOrder.size());
+    for (int i = arrivalOrder.size() - 1; i >= 0; i--) {
+      shown.add(new Shown(arrivalOrder.get(i)));
+    }
+    return shown;
+  }
+
+  private static String escape(String text) {
+    StringBuilder escaped = new StringBuilder(text.length());
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '<' -> escaped.append("&lt;");
+        case '>' -> escaped.append("&gt;");
+        case '&' -> escaped.append("&amp;");
+        case '"' -> escaped.append("&quot;");
+        case '\'' -> escaped.append("&#39;");
+        default -> escaped.append(c);
+      }
+    }
+    return escaped.toString();
+  }
+}

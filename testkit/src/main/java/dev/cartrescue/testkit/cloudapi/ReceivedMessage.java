@@ -1,0 +1,16 @@
+package dev.cartrescue.testkit.cloudapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * A send request that the simulator accepted (answered HTTP 200): what a phone would receive.
+ *
+ * @param at when the request arrived
+ * @param phoneNumberId the business phone number id from the request path
+ * @param to the recipient as sent, E.164 with a leading '+'
+ * @param messageId the {@code wamid.} id the simulator answered with
+ * @param body the request body as received
+ */
+public record ReceivedMessage(
+    Instant at, String phoneNumberId, String to, String messageId, JsonNode body) {}

@@ -1,0 +1,16 @@
+package dev.cartrescue.testkit.cloudapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * One POST the simulator got, accepted or not.
+ *
+ * @param at when the request arrived (before any simulated latency)
+ * @param path the request path, e.g. {@code /v23.0/1234/messages}
+ * @param status the HTTP status it was answered with
+ * @param body the request body, or null when it was not JSON
+ * @param errorCode the Cloud API error code of the answer, or null when it was accepted
+ */
+public record ReceivedRequest(
+    Instant at, String path, int status, JsonNode body, Integer errorCode) {}

@@ -1,0 +1,373 @@
+package dev.cartrescue.testkit.cloudapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CloudApiSimulatorTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOKEN = "test-token";
+  private static final String SEND_PATH = "/v23.0/106540352242922/messages";
+  private static final String VALID =
+      """
+      {"messaging_product":"whatsapp","to":"+33612345678","type":"template",
+       "template":{"name":"cart_advisor_help","language":{"code":"fr"},
+        "components":[
+         {"type":"body","parameters":[{"type":"text","text":"Anna"},
+                                      {"type":"text","text":"Trail shoe and 2 more"}]},
+         {"type":"button","sub_type":"url","index":"0","parameters":[{"type":"text","text":"k-9"}]},
+         {"type":"button","sub_type":"quick_reply","index":"1",
+          "parameters":[{"type":"payload","payload":"advisor:k-9"}]}]},
+       "biz_opaque_callback_data":"k-9"}
+      """;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private CloudApiSimulator simulator;
+
+  @BeforeEach
+  void startSimulator() {
+    simulator = CloudApiSimulator.start(0, TOKEN);
+  }
+
+  @AfterEach
+  void stopSimulator() {
+    simulator.close();
+  }
+
+  @Test
+  void acceptsAValidTemplateMessageAndRecordsIt() throws Exception {
+    HttpResponse<String> response = post(SEND_PATH, TOKEN, VALID);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(response.body());
+    assertThat(answer.path("messaging_product").asText()).isEqualTo("whatsapp");
+    assertThat(answer.path("contacts").path(0).path("input").asText()).isEqualTo("+33612345678");
+    assertThat(answer.path("contacts").path(0).path("wa_id").asText()).isEqualTo("33612345678");
+    String messageId = answer.path("messages").path(0).path("id").asText();
+    assertThat(messageId).startsWith("wamid.");
+
+    assertThat(simulator.received())
+        .singleElement()
+        .satisfies(
+            message -> {
+              assertThat(message.phoneNumberId()).isEqualTo("106540352242922");
+              assertThat(message.to()).isEqualTo("+33612345678");
+              assertThat(message.messageId()).isEqualTo(messageId);
+              assertThat(message.body()).isEqualTo(JSON.readTree(VALID));
+            });
+    assertThat(simulator.requests())
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.path()).isEqualTo(SEND_PATH);
+              assertThat(request.status()).isEqualTo(200);
+              assertThat(request.errorCode()).isNull();
+            });
+  }
+
+  @Test
+  void givesEveryAcceptedMessageItsOwnId() throws Exception {
+    post(SEND_PATH, TOKEN, VALID);
+    post("/v24.0/106540352242922/messages", TOKEN, VALID);
+
+    assertThat(simulator.received())
+        .extracting(ReceivedMessage::messageId)
+        .doesNotHaveDuplicates()
+        .hasSize(2);
+  }
+
+  @Test
+  void acceptsBodyTextAtTheLimits() throws Exception {
+    String limits =
+        mutate(
+            VALID,
+            request -> {
+              ArrayNode parameters = bodyParameters(request);
+              ((ObjectNode) parameters.get(0)).put("text", "a    b");
+              ((ObjectNode) parameters.get(1)).put("text", "x".repeat(1024));
+            });
+
+    assertThat(post(SEND_PATH, TOKEN, limits).statusCode()).isEqualTo(200);
+  }
+
+  static Stream<Arguments> invalidRequests() {
+    return Stream.of(
+        rejection("messaging_product missing", r -> r.remove("messaging_product"), 131008),
+        rejection("messaging_product not whatsapp", r -> r.put("messaging_product", "sms"), 131009),
+        rejection("to missing", r -> r.remove("to"), 131008),
+        rejection("to without '+'", r -> r.put("to", "33612345678"), 131009),
+        rejection("to with 7 digits", r -> r.put("to", "+1234567"), 131009),
+        rejection("to with 16 digits", r -> r.put("to", "+1234567890123456"), 131009),
+        rejection("to with spaces", r -> r.put("to", "+33 6 12 34 56 78"), 131009),
+        rejection("to as a number", r -> r.put("to", 33612345678L), 100),
+        rejection("type not template", r -> r.put("type", "text"), 131009),
+        rejection("template missing", r -> r.remove("template"), 131008),
+        rejection("template name empty", r -> template(r).put("name", ""), 131009),
+        rejection("language missing", r -> template(r).remove("language"), 131008),
+        rejection(
+            "language code missing",
+            r -> ((ObjectNode) template(r).get("language")).removeAll(),
+            131008),
+        rejection("components missing", r -> template(r).remove("components"), 131008),
+        rejection("one body parameter", r -> bodyParameters(r).remove(1), 100),
+        rejection(
+            "three body parameters",
+            r -> bodyParameters(r).addObject().put("type", "text").put("text", "more"),
+            100),
+        rejection("body text with a newline", r -> bodyText(r, "Anna\nBob"), 131009),
+        rejection("body text with a tab", r -> bodyText(r, "Anna\tBob"), 131009),
+        rejection("body text with five spaces", r -> bodyText(r, "Anna     Bob"), 131009),
+        rejection("body text of 1025 characters", r -> bodyText(r, "x".repeat(1025)), 131009),
+        rejection("empty body text", r -> bodyText(r, ""), 131009),
+        rejection(
+            "buttons in the wrong order",
+            r -> {
+              ArrayNode components = components(r);
+              components.insert(1, components.remove(2));
+            },
+            100),
+        rejection("url button at index 1", r -> component(r, 1).put("index", "1"), 100),
+        rejection(
+            "url button with two parameters",
+            r ->
+                ((ArrayNode) component(r, 1).get("parameters"))
+                    .addObject()
+                    .put("type", "text")
+                    .put("text", "x"),
+            100),
+        rejection(
+            "quick reply with a text parameter",
+            r ->
+                ((ObjectNode) component(r, 2).get("parameters").get(0))
+                    .put("type", "text")
+                    .put("text", "x"),
+            100),
+        rejection("quick reply button missing", r -> components(r).remove(2), 100),
+        rejection("body missing", r -> components(r).remove(0), 100));
+  }
+
+  @ParameterizedTest(name = "{0} -> {2}")
+  @MethodSource("invalidRequests")
+  void rejectsInvalidRequestsWithMetasErrorCode(String name, String body, int expectedCode)
+      throws Exception {
+    HttpResponse<String> response = post(SEND_PATH, TOKEN, body);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertMetaError(response, expectedCode);
+    assertThat(simulator.received()).isEmpty();
+    assertThat(simulator.requests())
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.status()).isEqualTo(400);
+              assertThat(request.errorCode()).isEqualTo(expectedCode);
+              assertThat(request.body()).isEqualTo(JSON.readTree(body));
+            });
+  }
+
+  @Test
+  void rejectsABodyThatIsNotJson() throws Exception {
+    HttpResponse<String> response = post(SEND_PATH, TOKEN, "to=+33612345678");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertMetaError(response, 100);
+    assertThat(simulator.requests()).singleElement().extracting(ReceivedRequest::body).isNull();
+  }
+
+  @Test
+  void rejectsAPostToAnotherPath() throws Exception {
+    HttpResponse<String> response = post("/v23.0/106540352242922/media", TOKEN, VALID);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertMetaError(response, 100);
+  }
+
+  @Test
+  void rejectsAMissingOrWrongTokenAsOAuthException() throws Exception {
+    HttpResponse<String> missing = post(SEND_PATH, null, VALID);
+    HttpResponse<String> wrong = post(SEND_PATH, "stolen", VALID);
+
+    for (HttpResponse<String> response : List.of(missing, wrong)) {
+      assertThat(response.statusCode()).isEqualTo(401);
+      assertMetaError(response, 190);
+      assertThat(JSON.readTree(response.body()).path("error").path("type").asText())
+          .isEqualTo("OAuthException");
+    }
+    assertThat(simulator.received()).isEmpty();
+    assertThat(simulator.requests()).extracting(ReceivedRequest::status).containsExactly(401, 401);
+  }
+
+  @Test
+  void acceptsOnlyTheNewTokenAfterRotation() throws Exception {
+    simulator.setToken("rotated");
+
+    assertThat(post(SEND_PATH, TOKEN, VALID).statusCode()).isEqualTo(401);
+    assertThat(post(SEND_PATH, "rotated", VALID).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void answersTheNextSendsWithAnInjectedFailureThenRecovers() throws Exception {
+    simulator.failNext(2, 429, 130429);
+
+    HttpResponse<String> first = post(SEND_PATH, TOKEN, VALID);
+    HttpResponse<String> second = post(SEND_PATH, TOKEN, VALID);
+    HttpResponse<String> third = post(SEND_PATH, TOKEN, VALID);
+
+    assertThat(first.statusCode()).isEqualTo(429);
+    assertMetaError(first, 130429);
+    assertThat(second.statusCode()).isEqualTo(429);
+    assertThat(third.statusCode()).isEqualTo(200);
+    assertThat(simulator.requests())
+        .extracting(ReceivedRequest::errorCode)
+        .containsExactly(130429, 130429, null);
+    assertThat(simulator.received()).hasSize(1);
+  }
+
+  @Test
+  void injectedFailuresDoNotConsumeUnauthenticatedRequests() throws Exception {
+    simulator.failNext(1, 503, 131000);
+
+    assertThat(post(SEND_PATH, "wrong", VALID).statusCode()).isEqualTo(401);
+    HttpResponse<String> injected = post(SEND_PATH, TOKEN, VALID);
+
+    assertThat(injected.statusCode()).isEqualTo(503);
+    assertMetaError(injected, 131000);
+  }
+
+  @Test
+  void waitsTheConfiguredLatencyBeforeAnswering() throws Exception {
+    simulator.setLatency(Duration.ofMillis(300));
+
+    long start = System.nanoTime();
+    HttpResponse<String> response = post(SEND_PATH, TOKEN, VALID);
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+  }
+
+  @Test
+  void resetForgetsRecordingsAndInjections() throws Exception {
+    post(SEND_PATH, TOKEN, VALID);
+    simulator.failNext(5, 500, 131000);
+
+    simulator.reset();
+
+    assertThat(simulator.requests()).isEmpty();
+    assertThat(simulator.received()).isEmpty();
+    assertThat(post(SEND_PATH, TOKEN, VALID).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void showsDeliveredMessagesNewestFirstAsHtmlAndJson() throws Exception {
+    post(SEND_PATH, TOKEN, VALID);
+    post(SEND_PATH, TOKEN, mutate(VALID, r -> bodyText(r, "<Zoé & co>")));
+
+    HttpResponse<String> page = get("/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+    assertThat(page.body())
+        .contains("http-equiv=\"refresh\" content=\"2\"")
+        .contains("+33612345678")
+        .contains("Trail shoe and 2 more")
+        .contains("k-9")
+        .contains("advisor:k-9")
+        .contains("&lt;Zoé &amp; co&gt;")
+        .doesNotContain("<Zoé");
+    assertThat(page.body().indexOf("Zoé")).isLessThan(page.body().indexOf("Anna"));
+    assertThat(get("/messages").body()).isEqualTo(page.body());
+
+    JsonNode json = JSON.readTree(get("/_sim/messages.json").body());
+    assertThat(json.path("count").asInt()).isEqualTo(2);
+    JsonNode newest = json.path("messages").path(0);
+    assertThat(newest.path("to").asText()).isEqualTo("+33612345678");
+    assertThat(newest.path("body_parameters").get(0).asText()).isEqualTo("<Zoé & co>");
+    assertThat(newest.path("url_button_parameter").asText()).isEqualTo("k-9");
+    assertThat(newest.path("quick_reply_payload").asText()).isEqualTo("advisor:k-9");
+    assertThat(newest.path("message_id").asText())
+        .isEqualTo(simulator.received().get(1).messageId());
+    assertThat(json.path("messages").path(1).path("body_parameters").get(0).asText())
+        .isEqualTo("Anna");
+  }
+
+  private HttpResponse<String> post(String path, String token, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void assertMetaError(HttpResponse<String> response, int code) throws IOException {
+    JsonNode error = JSON.readTree(response.body()).path("error");
+    assertThat(error.path("code").asInt()).isEqualTo(code);
+    assertThat(error.path("message").asText()).startsWith("(#" + code + ")");
+    assertThat(error.path("type").asText()).isNotEmpty();
+    assertThat(error.path("error_data").path("details").asText()).isNotEmpty();
+    assertThat(error.path("fbtrace_id").asText()).isNotEmpty();
+  }
+
+  private static Arguments rejection(String name, Consumer<ObjectNode> change, int code) {
+    return Arguments.of(name, mutate(VALID, change), code);
+  }
+
+  private static String mutate(String json, Consumer<ObjectNode> change) {
+    try {
+      ObjectNode request = (ObjectNode) JSON.readTree(json);
+      change.accept(request);
+      return request.toString();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ObjectNode template(ObjectNode request) {
+    return (ObjectNode) request.get("template");
+  }
+
+  private static ArrayNode components(ObjectNode request) {
+    return (ArrayNode) template(request).get("components");
+  }
+
+  private static ObjectNode component(ObjectNode request, int index) {
+    return (ObjectNode) components(request).get(index);
+  }
+
+  private static ArrayNode bodyParameters(ObjectNode request) {
+    return (ArrayNode) component(request, 0).get("parameters");
+  }
+
+  private static void bodyText(ObjectNode request, String text) {
+    ((ObjectNode) bodyParameters(request).get(0)).put("text", text);
+  }
+}

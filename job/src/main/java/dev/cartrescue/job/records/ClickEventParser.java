@@ -1,0 +1,52 @@
+package dev.cartrescue.job.records;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartrescue.connectors.InvalidRecordException;
+import dev.cartrescue.connectors.Json;
+import dev.cartrescue.connectors.Parsed;
+import dev.cartrescue.connectors.RecordParser;
+
+/** Reads a clickstream record (contract section 2); event time is its {@code timestamp}. */
+public class ClickEventParser implements RecordParser<ClickEvent> {
+  @Override
+  public Parsed<ClickEvent> parse(byte[] key, byte[] value, long recordTimestamp)
+      throws InvalidRecordException {
+    ObjectNode json = Json.readObject(value);
+    ClickEvent e = new ClickEvent();
+    e.type = Json.requiredText(json, "type");
+    e.contactId = Json.requiredText(json, "contact_id");
+    e.timestamp = EventTimes.plausible("timestamp", Json.requiredTimestamp(json, "timestamp"));
+    e.eventId = Json.optionalText(json, "event_id");
+    if (e.isAddToCart()) {
+      // The "View cart" button needs it.
+      e.cartId = Json.requiredText(json, "cart_id");
+    } else {
+      e.cartId = Json.optionalText(json, "cart_id");
+    }
+    e.cartUrl = Json.optionalText(json, "cart_url");
+    if (e.isAddToCart() || e.isRemoveFromCart()) {
+      readProduct(json, e);
+    }
+    return Parsed.of(e, e.timestamp);
+  }
+
+  private static void readProduct(ObjectNode json, ClickEvent e) throws InvalidRecordException {
+    JsonNode product = json.get("product");
+    if (product == null || product.isNull()) {
+      return;
+    }
+    if (!product.isObject()) {
+      throw new InvalidRecordException("field product is not an object");
+    }
+    e.productId = Json.optionalText(product, "id");
+    e.productName = Json.optionalText(product, "name");
+    Long quantity = Json.optionalLong(product, "quantity");
+    if (quantity != null) {
+      if (quantity < 0 || quantity > 100_000) {
+        throw new InvalidRecordException("field product.quantity is out of range");
+      }
+      e.quantity = quantity.intValue();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.cartrescue.job.records;
+
+/**
+ * Everything the eligibility function hears about a contact, on one keyed stream: exactly one of
+ * the fields is set.
+ */
+public class ContactSignal {
+  public ClickEvent click;
+  public ContactProfile profile;
+  public CappingEvent capping;
+  public AbandonedCart abandonedCart;
+
+  public ContactSignal() {}
+
+  public static ContactSignal of(ClickEvent click) {
+    ContactSignal s = new ContactSignal();
+    s.click = click;
+    return s;
+  }
+
+  public static ContactSignal of(ContactProfile profile) {
+    ContactSignal s = new ContactSignal();
+    s.profile = profile;
+    return s;
+  }
+
+  public static ContactSignal of(CappingEvent capping) {
+    ContactSignal s = new ContactSignal();
+    s.capping = capping;
+    return s;
+  }
+
+  public static ContactSignal of(AbandonedCart cart) {
+    ContactSignal s = new ContactSignal();
+    s.abandonedCart = cart;
+    return s;
+  }
+
+  public String contactId() {
+    if (click != null) {
+      return click.contactId;
+    }
+    if (profile != null) {
+      return profile.contactId;
+    }
+    if (capping != null) {
+      return capping.contactId;
+    }
+    return abandonedCart.contactId;
+  }
+}

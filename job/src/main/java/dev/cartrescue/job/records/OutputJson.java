@@ -1,0 +1,40 @@
+package dev.cartrescue.job.records;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartrescue.connectors.Json;
+import java.time.Instant;
+
+/** The job's output records as the contract writes them (section 3). */
+public final class OutputJson {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private OutputJson() {}
+
+  public static String outcome(Outcome o) {
+    ObjectNode json = NODES.objectNode();
+    json.put("contact_id", o.contactId);
+    json.put("cart_id", o.cartId);
+    json.put("deadline", iso(o.deadline));
+    json.put("outcome", o.outcome);
+    json.put("reason", o.reason);
+    json.put("message_id", o.messageId);
+    json.put("error_code", o.errorCode);
+    return Json.write(json);
+  }
+
+  public static String capping(CappingEvent c) {
+    ObjectNode json = NODES.objectNode();
+    json.put("event_id", c.eventId);
+    json.put("type", CappingEvent.TYPE);
+    json.put("contact_id", c.contactId);
+    json.put("timestamp", iso(c.timestamp));
+    json.put("cart_id", c.cartId);
+    json.put("message_id", c.messageId);
+    return Json.write(json);
+  }
+
+  private static String iso(long millis) {
+    return Instant.ofEpochMilli(millis).toString();
+  }
+}

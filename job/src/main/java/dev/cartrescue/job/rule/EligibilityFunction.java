@@ -1,0 +1,298 @@
+package dev.cartrescue.job.rule;
+
+import dev.cartrescue.job.records.AbandonedCart;
+import dev.cartrescue.job.records.CartDecision;
+import dev.cartrescue.job.records.CartItem;
+import dev.cartrescue.job.records.ClickEvent;
+import dev.cartrescue.job.records.ContactProfile;
+import dev.cartrescue.job.records.ContactSignal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Decides, at each abandoned cart's deadline D, whether the contact gets a message (contract
+ * section 1, "eligibility"), with an event-time timer at D.
+ *
+ * <p>Everything the decision reads is kept as of its event time, so that a decision at D sees
+ * exactly what happened up to D, whatever order records arrived in: profile versions by {@code
+ * updated_at}, purchase and capping times, and cart events that are folded into the cart only when
+ * the timer at D says every event up to D is in.
+ *
+ * <p>A send reserves the capping period at once, in this state, so that a second cart reaching its
+ * deadline at the same moment finds the contact capped, before any capping event could come back
+ * from Kafka.
+ *
+ * <p>State shrinks back by itself: purchases and cappings are dropped once no future deadline can
+ * see them, profile versions older than the one in force are dropped, and a tombstone erases the
+ * contact. An idle contact keeps one profile version and, at most, the items of an unbought cart.
+ */
+public class EligibilityFunction extends KeyedProcessFunction<String, ContactSignal, CartDecision> {
+  /** Cleanup timers are rounded up to this, so that a busy contact has few of them. */
+  private static final long CLEANUP_GRANULARITY = 60 * 60 * 1000L;
+
+  private final RuleSettings rule;
+  private final WallClock clock;
+
+  private transient ListState<ContactProfile> profileVersions;
+  private transient ListState<Long> purchaseTimes;
+  private transient ListState<Long> cappingTimes;
+  private transient MapState<String, CartItem> cartItems;
+  private transient ListState<ClickEvent> unsettledCartEvents;
+  private transient ListState<AbandonedCart> pendingCarts;
+
+  public EligibilityFunction(RuleSettings rule, WallClock clock) {
+    this.rule = rule;
+    this.clock = clock;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    var ctx = getRuntimeContext();
+    profileVersions =
+        ctx.getListState(new ListStateDescriptor<>("profile-versions", ContactProfile.class));
+    purchaseTimes = ctx.getListState(new ListStateDescriptor<>("purchase-times", Types.LONG));
+    cappingTimes = ctx.getListState(new ListStateDescriptor<>("capping-times", Types.LONG));
+    cartItems =
+        ctx.getMapState(new MapStateDescriptor<>("cart-items", String.class, CartItem.class));
+    unsettledCartEvents =
+        ctx.getListState(new ListStateDescriptor<>("unsettled-cart-events", ClickEvent.class));
+    pendingCarts =
+        ctx.getListState(new ListStateDescriptor<>("pending-carts", AbandonedCart.class));
+  }
+
+  @Override
+  public void processElement(ContactSignal signal, Context ctx, Collector<CartDecision> out)
+      throws Exception {
+    if (signal.click != null) {
+      onClick(signal.click, ctx);
+    } else if (signal.profile != null) {
+      onProfile(signal.profile);
+    } else if (signal.capping != null) {
+      addTime(cappingTimes, signal.capping.timestamp);
+      scheduleCleanup(ctx, signal.capping.timestamp + rule.cappingPeriod().toMillis());
+    } else if (signal.abandonedCart != null) {
+      pendingCarts.add(signal.abandonedCart);
+      ctx.timerService().registerEventTimeTimer(signal.abandonedCart.deadline);
+    }
+  }
+
+  private void onClick(ClickEvent click, Context ctx) throws Exception {
+    if (click.isPurchase()) {
+      addTime(purchaseTimes, click.timestamp);
+      scheduleCleanup(ctx, click.timestamp + rule.recentPurchase().toMillis());
+    }
+    unsettledCartEvents.add(click);
+    scheduleCleanup(ctx, click.timestamp);
+  }
+
+  private void onProfile(ContactProfile profile) throws Exception {
+    if (profile.erased) {
+      // Erasure forgets the person at once. Carts already abandoned still get their outcome
+      // (no_profile), so that no cart is left without one.
+      profileVersions.clear();
+      purchaseTimes.clear();
+      cappingTimes.clear();
+      cartItems.clear();
+      unsettledCartEvents.clear();
+      return;
+    }
+    List<ContactProfile> versions = list(profileVersions);
+    versions.removeIf(v -> v.updatedAt == profile.updatedAt);
+    versions.add(profile);
+    versions.sort(Comparator.comparingLong(v -> v.updatedAt));
+    profileVersions.update(versions);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<CartDecision> out)
+      throws Exception {
+    List<AbandonedCart> due = new ArrayList<>();
+    List<AbandonedCart> later = new ArrayList<>();
+    for (AbandonedCart cart : pendingCarts.get()) {
+      (cart.deadline <= timestamp ? due : later).add(cart);
+    }
+    due.sort(Comparator.<AbandonedCart>comparingLong(c -> c.deadline).thenComparing(c -> c.cartId));
+    for (AbandonedCart cart : due) {
+      settleCartUpTo(cart.deadline);
+      out.collect(decide(cart));
+    }
+    pendingCarts.update(later);
+    settleCartUpTo(timestamp);
+    forgetWhatNoDeadlineAfter(timestamp);
+  }
+
+  private CartDecision decide(AbandonedCart cart) throws Exception {
+    long deadline = cart.deadline;
+    CartDecision decision = new CartDecision();
+    decision.contactId = cart.contactId;
+    decision.cartId = cart.cartId;
+    decision.cartUrl = cart.cartUrl;
+    decision.deadline = deadline;
+
+    ContactProfile profile = profileAt(deadline);
+    PhoneNumbers.ValidNumber number =
+        profile == null ? null : PhoneNumbers.read(profile.whatsappCode, profile.phoneNumber);
+    Reason reason;
+    if (anyTimeIn(purchaseTimes, deadline - rule.recentPurchase().toMillis(), deadline)) {
+      reason = Reason.RECENT_PURCHASE;
+    } else if (anyTimeIn(cappingTimes, deadline - rule.cappingPeriod().toMillis() + 1, deadline)) {
+      reason = Reason.CAPPED;
+    } else if (cartItems.isEmpty()) {
+      reason = Reason.EMPTY_CART;
+    } else if (profile == null) {
+      reason = Reason.NO_PROFILE;
+    } else if (!Boolean.TRUE.equals(profile.whatsappConsent)) {
+      reason = Reason.NO_CONSENT;
+    } else if (number == null) {
+      reason = Reason.INVALID_PHONE;
+    } else if (rule.blockedRegions().contains(number.region())) {
+      reason = Reason.BLOCKED_REGION;
+    } else if (rule.maxSendDelay() != null
+        && clock.millis() - deadline > rule.maxSendDelay().toMillis()) {
+      reason = Reason.STALE;
+    } else {
+      reason = null;
+    }
+
+    if (reason != null) {
+      decision.suppressionReason = reason.code();
+      return decision;
+    }
+    addTime(cappingTimes, deadline);
+    decision.phoneE164 = number.e164();
+    decision.language = blankToNull(profile.language);
+    decision.greetingName = blankToNull(profile.firstName);
+    decision.itemsSummary = ItemsSummary.of(cartItems.values());
+    return decision;
+  }
+
+  /** Folds the cart events up to {@code time}, in event-time order, into the cart. */
+  private void settleCartUpTo(long time) throws Exception {
+    List<ClickEvent> unsettled = list(unsettledCartEvents);
+    unsettled.sort(Comparator.comparingLong(e -> e.timestamp));
+    List<ClickEvent> stillUnsettled = new ArrayList<>();
+    for (ClickEvent event : unsettled) {
+      if (event.timestamp > time) {
+        stillUnsettled.add(event);
+      } else if (event.isPurchase()) {
+        cartItems.clear();
+      } else if (event.isAddToCart()) {
+        String line = event.productId == null ? "" : event.productId;
+        CartItem item = cartItems.get(line);
+        int added = Math.max(event.quantity, 1);
+        String name =
+            event.productName != null ? event.productName : item == null ? null : item.name;
+        cartItems.put(line, new CartItem(name, (item == null ? 0 : item.quantity) + added));
+      } else if (event.isRemoveFromCart()) {
+        removeFromCart(event);
+      }
+    }
+    unsettledCartEvents.update(stillUnsettled);
+  }
+
+  private void removeFromCart(ClickEvent event) throws Exception {
+    if (event.productId == null) {
+      // A removal that names no product empties the cart.
+      cartItems.clear();
+      return;
+    }
+    CartItem item = cartItems.get(event.productId);
+    if (item == null) {
+      return;
+    }
+    int left = event.quantity > 0 ? item.quantity - event.quantity : 0;
+    if (left > 0) {
+      cartItems.put(event.productId, new CartItem(item.name, left));
+    } else {
+      cartItems.remove(event.productId);
+    }
+  }
+
+  /** The profile in force at {@code time}: the newest version not after it. */
+  private ContactProfile profileAt(long time) throws Exception {
+    ContactProfile inForce = null;
+    for (ContactProfile version : profileVersions.get()) {
+      if (version.updatedAt <= time) {
+        inForce = version;
+      }
+    }
+    return inForce;
+  }
+
+  /**
+   * Every deadline still to come is at or after {@code time}: what only an earlier deadline could
+   * see goes.
+   */
+  private void forgetWhatNoDeadlineAfter(long time) throws Exception {
+    long purchasesFrom = time - rule.recentPurchase().toMillis();
+    purchaseTimes.update(timesFrom(purchaseTimes, purchasesFrom));
+    long cappingsFrom = time - rule.cappingPeriod().toMillis() + 1;
+    cappingTimes.update(timesFrom(cappingTimes, cappingsFrom));
+
+    List<ContactProfile> versions = list(profileVersions);
+    int inForce = -1;
+    for (int i = 0; i < versions.size(); i++) {
+      if (versions.get(i).updatedAt <= time) {
+        inForce = i;
+      }
+    }
+    if (inForce > 0) {
+      profileVersions.update(new ArrayList<>(versions.subList(inForce, versions.size())));
+    }
+  }
+
+  private void scheduleCleanup(Context ctx, long forgetAfter) {
+    long rounded = (Math.floorDiv(forgetAfter, CLEANUP_GRANULARITY) + 1) * CLEANUP_GRANULARITY;
+    ctx.timerService().registerEventTimeTimer(rounded);
+  }
+
+  private static void addTime(ListState<Long> times, long time) throws Exception {
+    for (long t : times.get()) {
+      if (t == time) {
+        return;
+      }
+    }
+    times.add(time);
+  }
+
+  private static boolean anyTimeIn(ListState<Long> times, long from, long to) throws Exception {
+    for (long t : times.get()) {
+      if (t >= from && t <= to) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<Long> timesFrom(ListState<Long> times, long from) throws Exception {
+    List<Long> kept = new ArrayList<>();
+    for (long t : times.get()) {
+      if (t >= from) {
+        kept.add(t);
+      }
+    }
+    return kept;
+  }
+
+  private static <T> List<T> list(ListState<T> state) throws Exception {
+    List<T> values = new ArrayList<>();
+    Iterable<T> stored = state.get();
+    if (stored != null) {
+      stored.forEach(values::add);
+    }
+    return values;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}

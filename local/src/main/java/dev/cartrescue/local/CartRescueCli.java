@@ -1,0 +1,31 @@
+package dev.cartrescue.local;
+
+import java.util.Arrays;
+
+/** {@code ./cart-rescue run|demo [options]}: the job on this machine. */
+public final class CartRescueCli {
+  private CartRescueCli() {}
+
+  public static void main(String[] args) throws Exception {
+    String command = args.length == 0 ? "help" : args[0];
+    String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
+    switch (command) {
+      case "run" -> LocalRun.main(rest);
+      case "help", "--help", "-h" -> System.out.println(usage());
+      default -> {
+        System.err.println("cart-rescue: unknown command '" + command + "'\n" + usage());
+        System.exit(2);
+      }
+    }
+  }
+
+  static String usage() {
+    return String.join(
+        "\n",
+        "usage: ./cart-rescue run [--config FILE] [--key value ...]",
+        "         runs the job on an embedded Flink with the web UI on http://localhost:8081",
+        "       ./cart-rescue demo [--duration 2m]",
+        "         runs everything locally: Kafka, a Cloud API simulator, shoppers and the job",
+        "Options: see README.md (the contract's table).");
+  }
+}

@@ -40,8 +40,8 @@ record Deployment(String kustomization, Kustomize.Build build) {
     Map<String, String> conf = new LinkedHashMap<>();
     spec()
         .path("flinkConfiguration")
-        .fields()
-        .forEachRemaining(e -> conf.put(e.getKey(), e.getValue().asText()));
+        .properties()
+        .forEach(e -> conf.put(e.getKey(), e.getValue().asText()));
     return conf;
   }
 

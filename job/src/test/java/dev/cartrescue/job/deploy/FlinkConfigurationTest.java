@@ -54,8 +54,8 @@ class FlinkConfigurationTest {
   @FieldSource("KUSTOMIZATIONS")
   void everyFlinkConfigurationValueIsOfItsOptionsType(String kustomization) {
     JsonNode conf = Deployment.of(kustomization).spec().path("flinkConfiguration");
-    conf.fields()
-        .forEachRemaining(
+    conf.properties()
+        .forEach(
             e ->
                 assertThat(e.getValue().isTextual())
                     .as("%s: quote the value, the operator reads strings", e.getKey())

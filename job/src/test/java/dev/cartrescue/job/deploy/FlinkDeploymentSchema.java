@@ -8,7 +8,6 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -77,9 +76,7 @@ final class FlinkDeploymentSchema {
     if (object.has("properties") && !object.has("additionalProperties") && !preserveUnknown) {
       object.put("additionalProperties", false);
     }
-    Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : object.properties()) {
       if (field.getKey().equals("properties")) {
         field.getValue().forEach(FlinkDeploymentSchema::makeStrict);
       } else {

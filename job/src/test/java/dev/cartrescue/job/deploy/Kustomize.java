@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -147,9 +146,7 @@ final class Kustomize {
    * the patches here need neither.
    */
   private static void merge(ObjectNode target, JsonNode patch, String path) {
-    Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : patch.properties()) {
       String at = path + "/" + field.getKey();
       JsonNode value = field.getValue();
       if (value.isArray()) {

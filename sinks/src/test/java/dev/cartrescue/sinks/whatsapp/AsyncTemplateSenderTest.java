@@ -458,9 +458,15 @@ class AsyncTemplateSenderTest {
     assertThat(throttled).isLessThan(20);
   }
 
-  /** Meta's pair rate: one message per 6 seconds to the same number (131056 otherwise). */
+  /**
+   * Meta's pair rate: one message per 6 seconds to the same number (131056 otherwise). The sender
+   * keeps 6.3 s; a short run first warms the path up, so that the first request's time in transit
+   * on a cold JVM does not eat the 0.3 s of headroom.
+   */
   @Test
   void neverSendsTwoMessagesToOneNumberWithinSixSeconds() throws Exception {
+    send(settings().build(), 1, List.of("+33612345699"));
+    simulator.reset();
     simulator.enforcePairRate(Duration.ofSeconds(6));
     List<String> phones = List.of("+33612345610", "+33612345610", "+33612345611", "+33612345612");
 

@@ -29,7 +29,7 @@
  * {@code WHATSAPP_ACCESS_TOKEN}, and the file is read again every few seconds; the token never
  * travels in the job graph, the settings, or the logs.
  *
- * <p>{@code docs/whatsapp-delivery.md} tells how sending behaves under each failure and how to
- * size and tune it.
+ * <p>{@code docs/whatsapp-delivery.md} tells how sending behaves under each failure and how to size
+ * and tune it.
  */
 package dev.cartrescue.sinks.whatsapp;

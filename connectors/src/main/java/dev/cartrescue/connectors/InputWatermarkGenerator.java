@@ -22,7 +22,7 @@ import org.apache.flink.util.clock.RelativeClock;
  * Watermarks never go backwards, whichever way they were made.
  */
 final class InputWatermarkGenerator<T> implements WatermarkGenerator<Parsed<T>> {
-  static final Duration FIRST_RECORD_GRACE = Duration.ofSeconds(10);
+  static final Duration FIRST_RECORD_GRACE = Duration.ofSeconds(30);
 
   private final long outOfOrdernessMillis;
   private final long quietAfterMillis;

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +92,8 @@ public final class KafkaLedger implements AutoCloseable {
     KafkaLedger ledger = new KafkaLedger(topic, producer(settings));
     try {
       ledger.load(settings, System.currentTimeMillis() - lookBack.toMillis());
+      // Fetched now, so that no write ever waits for it.
+      ledger.producer.partitionsFor(topic);
     } catch (RuntimeException e) {
       ledger.close();
       throw e;
@@ -109,21 +112,34 @@ public final class KafkaLedger implements AutoCloseable {
    * @throws LedgerWriteException when Kafka did not acknowledge the write in time
    */
   public void put(String key, String value) {
-    entries.put(key, value);
     try {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  topic,
-                  key.getBytes(StandardCharsets.UTF_8),
-                  value.getBytes(StandardCharsets.UTF_8)))
-          .get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      putAsync(key, value).get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LedgerWriteException(topic, e);
     } catch (ExecutionException | TimeoutException e) {
       throw new LedgerWriteException(topic, e);
     }
+  }
+
+  /**
+   * Records {@code key -> value}; the future completes once Kafka has it on every in-sync replica,
+   * or exceptionally. Concurrent writes go out in one batch, so a burst is recorded as fast as one.
+   */
+  public CompletableFuture<Void> putAsync(String key, String value) {
+    entries.put(key, value);
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    producer.send(
+        new ProducerRecord<>(
+            topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)),
+        (metadata, error) -> {
+          if (error == null) {
+            written.complete(null);
+          } else {
+            written.completeExceptionally(new LedgerWriteException(topic, error));
+          }
+        });
+    return written;
   }
 
   /** How many entries the ledger holds in memory. */
@@ -195,7 +211,7 @@ public final class KafkaLedger implements AutoCloseable {
 
   /** Kafka did not acknowledge a ledger write. */
   public static final class LedgerWriteException extends RuntimeException {
-    LedgerWriteException(String topic, Exception cause) {
+    LedgerWriteException(String topic, Throwable cause) {
       super("ledger " + topic + " write not acknowledged: " + cause.getMessage(), cause);
     }
   }

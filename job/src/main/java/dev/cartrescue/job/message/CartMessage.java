@@ -104,4 +104,12 @@ public class CartMessage implements MessageFactory<CartDecision> {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
   }
+
+  /**
+   * The decision id: the same cart at the same deadline is the same send, however often replayed.
+   */
+  @Override
+  public String idempotencyKey(CartDecision cart) {
+    return cart.decisionId();
+  }
 }

@@ -164,6 +164,7 @@ public final class CartRescuePipeline {
                 decisions.filter(CartDecision::isSend).name("to send").keyBy(d -> d.phoneE164),
                 options.whatsapp,
                 new CartMessage(options.templateName, options.rule.defaultLanguage()),
+                sendLedger(),
                 new TypeHint<Delivery<CartDecision>>() {}.getTypeInfo())
             .uid("whatsapp-sender")
             .name("send WhatsApp template (async)");
@@ -205,6 +206,13 @@ public final class CartRescuePipeline {
         .sinkTo(KafkaOutputs.exactlyOnce(options.kafka, transactionalIdPrefix()))
         .uid("kafka-outputs")
         .name("outcomes, capping, dead letters (exactly once)");
+  }
+
+  /** Accepted sends, recorded outside the checkpoints: see docs/exactly-once.md. */
+  private KafkaSendLedger sendLedger() {
+    KafkaSendLedger ledger = new KafkaSendLedger(options.kafka, options.rule.maxSendDelay());
+    ledger.ensureTopic();
+    return ledger;
   }
 
   /** Stable across restarts (the sink finds and ends its own transactions by it). */

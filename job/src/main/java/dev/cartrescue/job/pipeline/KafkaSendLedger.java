@@ -4,6 +4,7 @@ import dev.cartrescue.connectors.KafkaLedger;
 import dev.cartrescue.connectors.KafkaSettings;
 import dev.cartrescue.sinks.whatsapp.SendLedger;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The send ledger on a Kafka topic of the job's own, {@code <kafka.group-id>-send-ledger}, keyed by
@@ -46,8 +47,8 @@ public final class KafkaSendLedger implements SendLedger {
       }
 
       @Override
-      public void recordAccepted(String idempotencyKey, String messageId) {
-        ledger.put(idempotencyKey, messageId);
+      public CompletableFuture<Void> recordAccepted(String idempotencyKey, String messageId) {
+        return ledger.putAsync(idempotencyKey, messageId);
       }
 
       @Override

@@ -56,6 +56,7 @@ public class AsyncTemplateSender<T> extends RichAsyncFunction<T, Delivery<T>> {
   private final CloudApiSettings settings;
   private final MessageFactory<T> messageFactory;
   private final int maxInFlight;
+  private SendLedger ledger = SendLedger.none();
   private final Duration operatorTimeout;
 
   private transient String name;
@@ -69,6 +70,7 @@ public class AsyncTemplateSender<T> extends RichAsyncFunction<T, Delivery<T>> {
   private transient ScheduledExecutorService timers;
   private transient Map<ResultFuture<Delivery<T>>, Send> inFlight;
   private transient long lastCapacityWarning;
+  private transient SendLedger.Session ledgerSession;
 
   /** Sized for the settings' rate, as {@link WhatsAppSender#send} sizes its operator. */
   public AsyncTemplateSender(CloudApiSettings settings, MessageFactory<T> messageFactory) {
@@ -105,8 +107,15 @@ public class AsyncTemplateSender<T> extends RichAsyncFunction<T, Delivery<T>> {
     this.operatorTimeout = operatorTimeout;
   }
 
+  /** Records accepted sends in {@code ledger} and never repeats one it holds. */
+  public AsyncTemplateSender<T> withLedger(SendLedger ledger) {
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    return this;
+  }
+
   @Override
-  public void open(OpenContext openContext) {
+  public void open(OpenContext openContext) throws Exception {
+    ledgerSession = ledger.open();
     accessToken = new AccessTokenSource(settings);
     int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
     int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
@@ -155,6 +164,18 @@ public class AsyncTemplateSender<T> extends RichAsyncFunction<T, Delivery<T>> {
       finish(send, SendResult.failed(SendResult.INVALID_REQUEST, null, 0), e.toString());
       return;
     }
+    send.idempotencyKey = messageFactory.idempotencyKey(request);
+    String sentBefore =
+        send.idempotencyKey == null ? null : ledgerSession.acceptedMessageId(send.idempotencyKey);
+    if (sentBefore != null) {
+      // Sent before a crash or a restore: the outcome is replayed, never the message.
+      LOG.info(
+          "WhatsApp message to {} was sent before a restart as {}; not sending it again",
+          PhoneMask.mask(send.message.to),
+          sentBefore);
+      finish(send, SendResult.sent(sentBefore, 0), null);
+      return;
+    }
     pacer.submit(send);
   }
 
@@ -180,6 +201,9 @@ public class AsyncTemplateSender<T> extends RichAsyncFunction<T, Delivery<T>> {
     }
     if (client != null) {
       client.close();
+    }
+    if (ledgerSession != null) {
+      ledgerSession.close();
     }
   }
 
@@ -281,11 +305,37 @@ public class AsyncTemplateSender<T> extends RichAsyncFunction<T, Delivery<T>> {
       resume("a message went through with the token in use");
     }
     switch (answer.kind()) {
-      case ACCEPTED -> finish(send, SendResult.sent(answer.messageId(), send.attempts), null);
+      case ACCEPTED -> onAccepted(send, answer.messageId());
       case PERMANENT -> onPermanentError(send, answer);
       case RETRYABLE -> retryOrGiveUp(send, answer);
       case UNAUTHORIZED -> throw new IllegalStateException("handled above");
     }
+  }
+
+  /**
+   * Records the send in the ledger before the request completes, without blocking the HTTP client.
+   * A crash before the write is acknowledged is the one window in which a message can be sent twice
+   * (see docs/exactly-once.md).
+   */
+  private void onAccepted(Send send, String messageId) {
+    SendResult sent = SendResult.sent(messageId, send.attempts);
+    if (send.idempotencyKey == null) {
+      finish(send, sent, null);
+      return;
+    }
+    ledgerSession
+        .recordAccepted(send.idempotencyKey, messageId)
+        .whenComplete(
+            (written, error) -> {
+              if (error != null) {
+                LOG.error(
+                    "Message {} was sent but could not be recorded in the send ledger: after a"
+                        + " crash it could be sent again. {}",
+                    messageId,
+                    error.toString());
+              }
+              finish(send, sent, null);
+            });
   }
 
   private void onPermanentError(Send send, AttemptResult answer) {
@@ -406,6 +456,7 @@ public class AsyncTemplateSender<T> extends RichAsyncFunction<T, Delivery<T>> {
     final long arrived;
     final AtomicBoolean done = new AtomicBoolean();
     volatile TemplateMessage message;
+    volatile String idempotencyKey;
     volatile int attempts;
     volatile Integer lastErrorCode;
     volatile CompletableFuture<AttemptResult> call;

@@ -1,15 +1,16 @@
 package dev.cartrescue.sinks.whatsapp;
 
 import java.io.Serializable;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where accepted sends are recorded, outside Flink's checkpoints, so that no message is sent twice
  * after a crash: Flink replays the records since the last checkpoint and issues in-flight async
  * requests again, and a WhatsApp message cannot be unsent.
  *
- * <p>The sender looks every request's idempotency key up before it sends, and records the key
- * with the message id the moment the Cloud API accepts it, before the request completes. A key
- * found in the ledger completes as sent with the recorded message id, without a request.
+ * <p>The sender looks every request's idempotency key up before it sends, and records the key with
+ * the message id the moment the Cloud API accepts it, before the request completes. A key found in
+ * the ledger completes as sent with the recorded message id, without a request.
  */
 public interface SendLedger extends Serializable {
 
@@ -21,8 +22,8 @@ public interface SendLedger extends Serializable {
     /** The message id of an earlier accepted send with this key, or null. */
     String acceptedMessageId(String idempotencyKey);
 
-    /** Records an accepted send and returns once it is durable. */
-    void recordAccepted(String idempotencyKey, String messageId);
+    /** Records an accepted send; the future completes once it is durable. */
+    CompletableFuture<Void> recordAccepted(String idempotencyKey, String messageId);
 
     @Override
     void close();
@@ -38,7 +39,9 @@ public interface SendLedger extends Serializable {
           }
 
           @Override
-          public void recordAccepted(String idempotencyKey, String messageId) {}
+          public CompletableFuture<Void> recordAccepted(String idempotencyKey, String messageId) {
+            return CompletableFuture.completedFuture(null);
+          }
 
           @Override
           public void close() {}

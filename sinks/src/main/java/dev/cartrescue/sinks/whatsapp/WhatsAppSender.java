@@ -37,8 +37,30 @@ public final class WhatsAppSender {
       CloudApiSettings settings,
       MessageFactory<T> toMessage,
       TypeInformation<Delivery<T>> deliveryType) {
-    return send(
-        requests, settings, toMessage, deliveryType, operatorTimeout(settings), capacity(settings));
+    return send(requests, settings, toMessage, SendLedger.none(), deliveryType);
+  }
+
+  /**
+   * As {@link #send(DataStream, CloudApiSettings, MessageFactory, TypeInformation)}, but exactly
+   * once across crashes: every accepted send is recorded in {@code ledger}, and a request whose
+   * idempotency key the ledger holds completes as sent without being sent again.
+   */
+  public static <T> SingleOutputStreamOperator<Delivery<T>> send(
+      DataStream<T> requests,
+      CloudApiSettings settings,
+      MessageFactory<T> toMessage,
+      SendLedger ledger,
+      TypeInformation<Delivery<T>> deliveryType) {
+    Duration operatorTimeout = operatorTimeout(settings);
+    int capacity = capacity(settings);
+    return AsyncDataStream.unorderedWait(
+            requests,
+            new AsyncTemplateSender<>(settings, toMessage, capacity, operatorTimeout)
+                .withLedger(ledger),
+            operatorTimeout.toMillis(),
+            TimeUnit.MILLISECONDS,
+            capacity)
+        .returns(deliveryType);
   }
 
   /** As {@link #send(DataStream, CloudApiSettings, MessageFactory, TypeInformation)}, sized. */

@@ -267,12 +267,12 @@ public final class CartRescuePipeline {
   }
 
   /**
-   * For the job's own outcomes read back. Their times are deadlines already decided, always behind
-   * the decisions that made them, so as a source of event time they would hold every later decision
-   * back (a loop: no new outcome can pass the watermark it holds). They stay out of event time: the
-   * source is idle for ever, and an opt-out counts from when it is read. It is read seconds after
-   * its send failed (one checkpoint), long before the capping period that the failed send reserved
-   * has passed, so no later cart is decided without it.
+   * For the job's own outcomes read back. Their times are deadlines already decided, behind the
+   * decisions that made them: they can add nothing to event time, only hold it back (while the
+   * topic lags, or before its first record). So the source stays idle for ever and out of event
+   * time, and an opt-out counts from when it is read: seconds after its send failed (one
+   * checkpoint), long before the capping period that the failed send reserved has passed, so no
+   * later cart of the contact is decided without it.
    */
   private static <T> WatermarkStrategy<Parsed<T>> outsideEventTime() {
     return WatermarkStrategy.<Parsed<T>>forGenerator(

@@ -13,10 +13,11 @@ public class RecordedOutcomeParser implements RecordParser<RecordedOutcome> {
       throws InvalidRecordException {
     ObjectNode json = Json.readObject(value);
     RecordedOutcome o = new RecordedOutcome();
-    o.contactId = Json.requiredText(json, "contact_id");
+    o.contactId =
+        FieldLimits.check("contact_id", Json.requiredText(json, "contact_id"), FieldLimits.ID);
     o.deadline = EventTimes.plausible("deadline", Json.requiredTimestamp(json, "deadline"));
-    o.outcome = Json.requiredText(json, "outcome");
-    o.reason = Json.optionalText(json, "reason");
+    o.outcome = FieldLimits.check("outcome", Json.requiredText(json, "outcome"), FieldLimits.ID);
+    o.reason = FieldLimits.check("reason", Json.optionalText(json, "reason"), FieldLimits.ID);
     Long code = Json.optionalLong(json, "error_code");
     o.errorCode = code == null ? null : code.intValue();
     return Parsed.of(o, o.deadline);

@@ -128,7 +128,11 @@ class RecordParsersTest {
   @Test
   void fuzzedValuesAreEitherReadOrRefusedNeverAnythingElse() {
     List<RecordParser<?>> parsers =
-        List.of(new ClickEventParser(), new ContactProfileParser(), new CappingEventParser());
+        List.of(
+            new ClickEventParser(),
+            new ContactProfileParser(),
+            new CappingEventParser(),
+            new RecordedOutcomeParser());
     List<byte[]> values = FuzzedRecords.values(42, 3000);
     for (RecordParser<?> parser : parsers) {
       int refused = 0;

@@ -10,9 +10,12 @@
  *   <li>{@link dev.cartrescue.sinks.whatsapp.WhatsAppSender} puts the sender in a pipeline as an
  *       unordered async I/O operator, sized from the rate limit.
  *   <li>{@link dev.cartrescue.sinks.whatsapp.AsyncTemplateSender} owns each request until its final
- *       result: it paces sends at the subtask's share of the job-wide rate ({@code Pacer}), retries
- *       what is worth retrying with backoff ({@code RetryBackoff}) until {@code retryFor} has
- *       passed, and turns the operator's timeout into a FAILED result instead of a job failure.
+ *       result: it paces sends at the subtask's share of the job-wide rate ({@code Pacer}), slower
+ *       after throughput errors ({@code AdaptiveRate}) and never to one number within Meta's pair
+ *       rate ({@code RecipientSpacing}); retries what is worth retrying with backoff ({@code
+ *       RetryBackoff}) until {@code retryFor} has passed; holds everything while the token is
+ *       refused ({@code AuthPause}) until the token file changes ({@code AccessTokenSource}); and
+ *       turns the operator's timeout into a FAILED result instead of a job failure.
  *   <li>{@link dev.cartrescue.sinks.whatsapp.CloudApiClient} makes one HTTP request per attempt and
  *       classifies the answer by its Cloud API error code ({@code CloudApiErrors}).
  * </ul>
@@ -23,6 +26,10 @@
  * keep that promise upstream (e.g. by deciding and recording before sending).
  *
  * <p>The access token is read where the operator opens, from a file or the environment variable
- * {@code WHATSAPP_ACCESS_TOKEN}; it never travels in the job graph, the settings, or the logs.
+ * {@code WHATSAPP_ACCESS_TOKEN}, and the file is read again every few seconds; the token never
+ * travels in the job graph, the settings, or the logs.
+ *
+ * <p>{@code docs/whatsapp-delivery.md} tells how sending behaves under each failure and how to size
+ * and tune it.
  */
 package dev.cartrescue.sinks.whatsapp;

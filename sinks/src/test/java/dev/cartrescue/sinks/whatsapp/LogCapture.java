@@ -1,9 +1,11 @@
 package dev.cartrescue.sinks.whatsapp;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.AbstractAppender;
@@ -23,6 +25,7 @@ final class LogCapture implements AutoCloseable {
   private final Level previousLevel;
   private final boolean added;
   private final AbstractAppender appender;
+  private final Map<String, Appender> others;
 
   private LogCapture(String loggerName, Level level) {
     context = (LoggerContext) LogManager.getContext(false);
@@ -43,6 +46,13 @@ final class LogCapture implements AutoCloseable {
           }
         };
     appender.start();
+    // The logger's other appenders (the console) go on seeing only what they saw before.
+    others = Map.copyOf(logger.getAppenders());
+    others.forEach(
+        (name, other) -> {
+          logger.removeAppender(name);
+          logger.addAppender(other, previousLevel, null);
+        });
     logger.addAppender(appender, level, null);
     logger.setLevel(level);
     if (added) {
@@ -66,6 +76,11 @@ final class LogCapture implements AutoCloseable {
   @Override
   public void close() {
     logger.removeAppender(appender.getName());
+    others.forEach(
+        (name, other) -> {
+          logger.removeAppender(name);
+          logger.addAppender(other, null, null);
+        });
     logger.setLevel(previousLevel);
     if (added) {
       context.getConfiguration().removeLogger(logger.getName());

@@ -1,0 +1,241 @@
+package dev.cartrescue.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cartrescue.job.config.CartRescueOptions;
+import dev.cartrescue.testkit.EmbeddedKafka;
+import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
+import dev.cartrescue.testkit.cloudapi.ReceivedRequest;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * WhatsApp delivery through the whole job, live, against a real broker and the Cloud API simulator
+ * (issue 4): an opt-out (131050) ends as {@code failed/opted_out} and withdraws the contact's
+ * consent for later carts; and the access token shows nowhere, neither in the REST API that the
+ * Flink UI reads nor in the logs of the running job, where phone numbers are masked.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WhatsAppDeliveryEndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOKEN = "EAAGm0PXsecret7Zz";
+  private static final String OPTED_OUT_NUMBER = "+33612345690";
+  private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+  @TempDir static Path temp;
+
+  private static EmbeddedKafka kafka;
+  private static CloudApiSimulator cloudApi;
+  private static JobClient job;
+  private static String restUrl;
+  private static LogCapture everything;
+  private static LogCapture ours;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void startTheJob() throws Exception {
+    everything = LogCapture.of("", Level.INFO);
+    ours = LogCapture.of("dev.cartrescue", Level.DEBUG);
+    kafka = EmbeddedKafka.start();
+    cloudApi = CloudApiSimulator.start(0, TOKEN);
+    cloudApi.optOut(OPTED_OUT_NUMBER);
+    Path tokenFile = Files.writeString(temp.resolve("whatsapp-token"), TOKEN + "\n");
+    kafka.createTopics(2, "clickstream", "contacts", "capping", "outcomes", "dead-letter");
+    long now = System.currentTimeMillis();
+    profile("c-opt", "0612345690", now - 60_000);
+    profile("c-ok", "0612345691", now - 60_000);
+
+    int restPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      restPort = socket.getLocalPort();
+    }
+    restUrl = "http://127.0.0.1:" + restPort;
+    Configuration rest = new Configuration();
+    rest.setString("rest.port", String.valueOf(restPort));
+    rest.setString("rest.address", "127.0.0.1");
+    String[] args = {
+      "--kafka.bootstrap-servers", kafka.bootstrapServers(),
+      "--kafka.group-id", "delivery-e2e",
+      "--topic.clickstream", "clickstream",
+      "--topic.contacts", "contacts",
+      "--topic.capping", "capping",
+      "--topic.outcomes", "outcomes",
+      "--topic.dead-letter", "dead-letter",
+      "--rule.abandon-after", "PT2S",
+      "--rule.capping-period", "PT2S",
+      "--watermark.out-of-orderness", "PT1S",
+      "--watermark.idle-advance", "PT2S",
+      "--whatsapp.base-url", cloudApi.baseUrl(),
+      "--whatsapp.phone-number-id", "1234567890",
+      "--whatsapp.access-token-file", tokenFile.toString(),
+      "--checkpoint.interval", "PT1S",
+      "--checkpoint.dir", temp.resolve("checkpoints").toUri().toString(),
+      "--parallelism", "2",
+    };
+    job = CartRescueJob.start(CartRescueOptions.parse(args), rest);
+  }
+
+  @AfterAll
+  static void stopTheJob() throws Exception {
+    if (job != null) {
+      job.cancel().get();
+    }
+    if (cloudApi != null) {
+      cloudApi.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+    if (ours != null) {
+      ours.close();
+    }
+    if (everything != null) {
+      everything.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void anOptedOutUserFailsAsOptedOutAndGetsNoLaterCart() throws Exception {
+    addToCart("c-opt", "k-opt-1");
+    addToCart("c-ok", "k-ok");
+
+    JsonNode optOut = awaitOutcome(o -> o.get("cart_id").asText().equals("k-opt-1"));
+    assertThat(optOut.get("outcome").asText()).isEqualTo("failed");
+    assertThat(optOut.get("reason").asText()).isEqualTo("opted_out");
+    assertThat(optOut.get("error_code").asInt()).isEqualTo(131050);
+    assertThat(awaitOutcome(o -> o.get("cart_id").asText().equals("k-ok")).get("outcome").asText())
+        .isEqualTo("sent");
+
+    // Later than the capping period that the failed send reserved: only the opt-out stops it.
+    addToCart("c-opt", "k-opt-2");
+    JsonNode later = awaitOutcome(o -> o.get("cart_id").asText().equals("k-opt-2"));
+    assertThat(later.get("outcome").asText()).isEqualTo("suppressed");
+    assertThat(later.get("reason").asText()).isEqualTo("no_consent");
+    assertThat(cloudApi.requests())
+        .filteredOn(r -> r.body() != null && OPTED_OUT_NUMBER.equals(r.body().path("to").asText()))
+        .extracting(ReceivedRequest::errorCode)
+        .containsExactly(131050);
+  }
+
+  @Test
+  @Order(2)
+  void theTokenAppearsNowhereInTheRestApiOfTheRunningJob() throws Exception {
+    String jobId = job.getJobID().toHexString();
+    Map<String, String> pages = new LinkedHashMap<>();
+    for (String path :
+        List.of(
+            "/overview",
+            "/config",
+            "/jobs/overview",
+            "/jobs/" + jobId,
+            "/jobs/" + jobId + "/config",
+            "/jobs/" + jobId + "/plan",
+            "/jobs/" + jobId + "/exceptions",
+            "/jobs/" + jobId + "/checkpoints/config",
+            "/jobmanager/config",
+            "/jobmanager/environment",
+            "/taskmanagers")) {
+      pages.put(path, get(path).body());
+    }
+    for (JsonNode vertex : JSON.readTree(pages.get("/jobs/" + jobId)).path("vertices")) {
+      String vertexPath = "/jobs/" + jobId + "/vertices/" + vertex.path("id").asText();
+      pages.put(vertexPath, get(vertexPath).body());
+    }
+    for (JsonNode taskManager : JSON.readTree(pages.get("/taskmanagers")).path("taskmanagers")) {
+      String base = "/taskmanagers/" + taskManager.path("id").asText();
+      pages.put(base, get(base).body());
+      HttpResponse<String> logs = get(base + "/logs");
+      pages.put(base + "/logs (HTTP " + logs.statusCode() + ")", logs.body());
+    }
+
+    assertThat(JSON.readTree(pages.get("/jobs/" + jobId + "/plan")).path("plan").path("nodes"))
+        .as("the plan was read")
+        .isNotEmpty();
+    assertThat(pages.get("/jobmanager/config")).contains("rest.port");
+    pages.forEach((path, body) -> assertThat(body).as(path).doesNotContain(TOKEN));
+  }
+
+  @Test
+  @Order(3)
+  void theTokenAppearsNowhereInTheLogsAndPhoneNumbersOnlyMasked() {
+    String logs = everything.text() + "\n" + ours.text();
+
+    assertThat(everything.lines()).as("the job logged at INFO").isNotEmpty();
+    assertThat(logs)
+        .contains("WhatsApp sender")
+        .contains("+33******90")
+        .doesNotContain(TOKEN)
+        .doesNotContain("612345690")
+        .doesNotContain("612345691");
+  }
+
+  private static void profile(String contact, String number, long updatedAt) {
+    kafka.send(
+        "contacts",
+        contact,
+        ("{\"contact_id\":\"%s\",\"phone_number\":\"%s\",\"whatsapp_code\":\"33\","
+                + "\"whatsapp_consent\":true,\"first_name\":\"Zoé\",\"updated_at\":\"%s\"}")
+            .formatted(contact, number, Instant.ofEpochMilli(updatedAt)),
+        updatedAt);
+  }
+
+  private static void addToCart(String contact, String cart) {
+    long now = System.currentTimeMillis();
+    kafka.send(
+        "clickstream",
+        contact,
+        ("{\"type\":\"add_to_cart\",\"contact_id\":\"%s\",\"timestamp\":%d,\"cart_id\":\"%s\","
+                + "\"product\":{\"id\":\"sku-1\",\"name\":\"Trail shoe\"}}")
+            .formatted(contact, now, cart),
+        now);
+  }
+
+  private static JsonNode awaitOutcome(Predicate<JsonNode> which) throws Exception {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (System.nanoTime() < deadline) {
+      List<JsonNode> outcomes = new ArrayList<>();
+      for (ConsumerRecord<String, String> r : kafka.readAll("outcomes")) {
+        outcomes.add(JSON.readTree(r.value()));
+      }
+      List<JsonNode> matching = outcomes.stream().filter(which).toList();
+      if (!matching.isEmpty()) {
+        assertThat(matching).as("one outcome per cart").hasSize(1);
+        return matching.get(0);
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("no such outcome within " + PATIENCE);
+  }
+
+  private static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(restUrl + path)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

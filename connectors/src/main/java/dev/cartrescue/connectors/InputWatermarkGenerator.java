@@ -12,14 +12,21 @@ import org.apache.flink.util.clock.RelativeClock;
  * When no valid record has come for {@code quietAfter}, the partition either follows the wall clock
  * or is marked idle (see {@link EventTimeWatermarks#forInputs}).
  *
+ * <p>Before a partition's first record, it must stay quiet for at least {@link
+ * #FIRST_RECORD_GRACE}: at start the consumer may take seconds to fetch its first batch (group
+ * coordinator, metadata), and a partition that jumped to the wall clock meanwhile would make its
+ * whole backlog late.
+ *
  * <p>Quiet spells are measured on Flink's input activity clock, which stands still while the source
  * is backpressured: a partition that is merely waiting for the job to catch up is not quiet.
  * Watermarks never go backwards, whichever way they were made.
  */
 final class InputWatermarkGenerator<T> implements WatermarkGenerator<Parsed<T>> {
+  static final Duration FIRST_RECORD_GRACE = Duration.ofSeconds(10);
 
   private final long outOfOrdernessMillis;
   private final long quietAfterMillis;
+  private final long quietBeforeFirstRecordMillis;
   private final boolean followClock;
   private final RelativeClock activityClock;
   private final Clock wallClock;
@@ -28,6 +35,7 @@ final class InputWatermarkGenerator<T> implements WatermarkGenerator<Parsed<T>> 
   private long lastActivity;
   private long watermark = Long.MIN_VALUE;
   private boolean idle;
+  private boolean hadRecord;
 
   InputWatermarkGenerator(
       Duration outOfOrderness,
@@ -37,6 +45,7 @@ final class InputWatermarkGenerator<T> implements WatermarkGenerator<Parsed<T>> 
       Clock wallClock) {
     this.outOfOrdernessMillis = outOfOrderness.toMillis();
     this.quietAfterMillis = quietAfter.toMillis();
+    this.quietBeforeFirstRecordMillis = Math.max(quietAfterMillis, FIRST_RECORD_GRACE.toMillis());
     this.followClock = followClock;
     this.activityClock = activityClock;
     this.wallClock = wallClock;
@@ -51,12 +60,14 @@ final class InputWatermarkGenerator<T> implements WatermarkGenerator<Parsed<T>> 
       return;
     }
     maxEventTime = Math.max(maxEventTime, event.eventTime);
+    hadRecord = true;
     lastActivity = activityClock.relativeTimeMillis();
   }
 
   @Override
   public void onPeriodicEmit(WatermarkOutput output) {
-    boolean quiet = activityClock.relativeTimeMillis() - lastActivity >= quietAfterMillis;
+    long quietFor = activityClock.relativeTimeMillis() - lastActivity;
+    boolean quiet = quietFor >= (hadRecord ? quietAfterMillis : quietBeforeFirstRecordMillis);
     long candidate = minus(maxEventTime, outOfOrdernessMillis + 1);
     if (quiet) {
       if (!followClock) {

@@ -158,10 +158,35 @@ class EventTimeWatermarksTest {
   void followsTheWallClockFromTheStartWhenAPartitionNeverHadARecord() {
     var generator = generator(IDLE_ADVANCE);
 
-    advance(IDLE_ADVANCE);
+    advance(max(IDLE_ADVANCE, InputWatermarkGenerator.FIRST_RECORD_GRACE));
     generator.onPeriodicEmit(output);
 
     assertThat(output.lastWatermark()).isEqualTo(wall.absoluteTimeMillis() - TEN_SECONDS);
+  }
+
+  @Test
+  void waitsLongerForAPartitionsFirstRecordSoThatASlowStartKeepsItsBacklogOnTime() {
+    Duration shortAdvance = Duration.ofSeconds(2);
+    var generator = generator(shortAdvance);
+
+    advance(InputWatermarkGenerator.FIRST_RECORD_GRACE.minusMillis(1));
+    generator.onPeriodicEmit(output);
+    assertThat(output.lastWatermark()).isEqualTo(Long.MIN_VALUE);
+
+    // The first batch arrives late, ten minutes behind the wall clock: it is not late.
+    long backlog = wall.absoluteTimeMillis() - Duration.ofMinutes(10).toMillis();
+    generator.onEvent(valid(backlog), backlog, output);
+    generator.onPeriodicEmit(output);
+    assertThat(output.lastWatermark()).isEqualTo(backlog - TEN_SECONDS - 1);
+
+    // From then on, the short quiet threshold applies.
+    advance(shortAdvance);
+    generator.onPeriodicEmit(output);
+    assertThat(output.lastWatermark()).isEqualTo(wall.absoluteTimeMillis() - TEN_SECONDS);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   @Test

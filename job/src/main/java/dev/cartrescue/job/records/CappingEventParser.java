@@ -13,11 +13,13 @@ public class CappingEventParser implements RecordParser<CappingEvent> {
       throws InvalidRecordException {
     ObjectNode json = Json.readObject(value);
     CappingEvent c = new CappingEvent();
-    c.contactId = Json.requiredText(json, "contact_id");
+    c.contactId =
+        FieldLimits.check("contact_id", Json.requiredText(json, "contact_id"), FieldLimits.ID);
     c.timestamp = EventTimes.plausible("timestamp", Json.requiredTimestamp(json, "timestamp"));
-    c.eventId = Json.optionalText(json, "event_id");
-    c.cartId = Json.optionalText(json, "cart_id");
-    c.messageId = Json.optionalText(json, "message_id");
+    c.eventId = FieldLimits.check("event_id", Json.optionalText(json, "event_id"), FieldLimits.ID);
+    c.cartId = FieldLimits.check("cart_id", Json.optionalText(json, "cart_id"), FieldLimits.ID);
+    c.messageId =
+        FieldLimits.check("message_id", Json.optionalText(json, "message_id"), FieldLimits.ID);
     return Parsed.of(c, c.timestamp);
   }
 }

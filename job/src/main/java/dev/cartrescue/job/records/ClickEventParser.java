@@ -14,17 +14,18 @@ public class ClickEventParser implements RecordParser<ClickEvent> {
       throws InvalidRecordException {
     ObjectNode json = Json.readObject(value);
     ClickEvent e = new ClickEvent();
-    e.type = Json.requiredText(json, "type");
-    e.contactId = Json.requiredText(json, "contact_id");
+    e.type = FieldLimits.check("type", Json.requiredText(json, "type"), FieldLimits.ID);
+    e.contactId =
+        FieldLimits.check("contact_id", Json.requiredText(json, "contact_id"), FieldLimits.ID);
     e.timestamp = EventTimes.plausible("timestamp", Json.requiredTimestamp(json, "timestamp"));
-    e.eventId = Json.optionalText(json, "event_id");
+    e.eventId = FieldLimits.check("event_id", Json.optionalText(json, "event_id"), FieldLimits.ID);
     if (e.isAddToCart()) {
       // The "View cart" button needs it.
-      e.cartId = Json.requiredText(json, "cart_id");
+      e.cartId = FieldLimits.check("cart_id", Json.requiredText(json, "cart_id"), FieldLimits.ID);
     } else {
-      e.cartId = Json.optionalText(json, "cart_id");
+      e.cartId = FieldLimits.check("cart_id", Json.optionalText(json, "cart_id"), FieldLimits.ID);
     }
-    e.cartUrl = Json.optionalText(json, "cart_url");
+    e.cartUrl = FieldLimits.check("cart_url", Json.optionalText(json, "cart_url"), FieldLimits.URL);
     if (e.isAddToCart() || e.isRemoveFromCart()) {
       readProduct(json, e);
     }
@@ -39,8 +40,9 @@ public class ClickEventParser implements RecordParser<ClickEvent> {
     if (!product.isObject()) {
       throw new InvalidRecordException("field product is not an object");
     }
-    e.productId = Json.optionalText(product, "id");
-    e.productName = Json.optionalText(product, "name");
+    e.productId = FieldLimits.check("product.id", Json.optionalText(product, "id"), FieldLimits.ID);
+    e.productName =
+        FieldLimits.check("product.name", Json.optionalText(product, "name"), FieldLimits.TEXT);
     Long quantity = Json.optionalLong(product, "quantity");
     if (quantity != null) {
       if (quantity < 0 || quantity > 100_000) {

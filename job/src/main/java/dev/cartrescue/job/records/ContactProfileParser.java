@@ -20,18 +20,22 @@ public class ContactProfileParser implements RecordParser<ContactProfile> {
       if (key == null || key.length == 0) {
         throw new InvalidRecordException("tombstone without a key");
       }
-      return Parsed.of(
-          ContactProfile.erasure(new String(key, StandardCharsets.UTF_8), recordTimestamp),
-          recordTimestamp);
+      String contactId =
+          FieldLimits.check("key", new String(key, StandardCharsets.UTF_8), FieldLimits.ID);
+      return Parsed.of(ContactProfile.erasure(contactId, recordTimestamp), recordTimestamp);
     }
     ObjectNode json = Json.readObject(value);
     ContactProfile p = new ContactProfile();
-    p.contactId = Json.requiredText(json, "contact_id");
-    p.phoneNumber = textOrDigits(json, "phone_number");
-    p.whatsappCode = textOrDigits(json, "whatsapp_code");
+    p.contactId =
+        FieldLimits.check("contact_id", Json.requiredText(json, "contact_id"), FieldLimits.ID);
+    p.phoneNumber =
+        FieldLimits.check("phone_number", textOrDigits(json, "phone_number"), FieldLimits.ID);
+    p.whatsappCode =
+        FieldLimits.check("whatsapp_code", textOrDigits(json, "whatsapp_code"), FieldLimits.ID);
     p.whatsappConsent = Json.optionalBoolean(json, "whatsapp_consent");
-    p.firstName = Json.optionalText(json, "first_name");
-    p.language = Json.optionalText(json, "language");
+    p.firstName =
+        FieldLimits.check("first_name", Json.optionalText(json, "first_name"), FieldLimits.TEXT);
+    p.language = FieldLimits.check("language", Json.optionalText(json, "language"), FieldLimits.ID);
     Long updatedAt = Json.optionalTimestamp(json, "updated_at");
     p.updatedAt =
         EventTimes.plausible("updated_at", updatedAt != null ? updatedAt : recordTimestamp);

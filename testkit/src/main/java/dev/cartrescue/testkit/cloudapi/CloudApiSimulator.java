@@ -21,6 +21,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,11 +55,12 @@ public final class CloudApiSimulator implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SEND_PATH = Pattern.compile("/(v\\d+\\.\\d+)/([^/]+)/messages/?");
 
-  /** Enough for tests with latency and a few dozen concurrent sends; each waits in its thread. */
-  private static final int THREADS = 32;
+  /** Handlers never wait (latency is spent on the scheduler), so a few threads serve many. */
+  private static final int THREADS = 8;
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final ScheduledExecutorService scheduler;
   private final Object lock = new Object();
   private final AtomicInteger sequence = new AtomicInteger();
 
@@ -69,9 +73,14 @@ public final class CloudApiSimulator implements AutoCloseable {
   private int failureStatus;
   private int failureCode;
 
-  private CloudApiSimulator(HttpServer server, ExecutorService executor, String expectedToken) {
+  private CloudApiSimulator(
+      HttpServer server,
+      ExecutorService executor,
+      ScheduledExecutorService scheduler,
+      String expectedToken) {
     this.server = server;
     this.executor = executor;
+    this.scheduler = scheduler;
     this.expectedToken = expectedToken;
   }
 
@@ -90,21 +99,25 @@ public final class CloudApiSimulator implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port, e);
     }
-    AtomicInteger threadNumber = new AtomicInteger();
     ExecutorService executor =
-        Executors.newFixedThreadPool(
-            THREADS,
-            task -> {
-              Thread thread = new Thread(task, "cloud-api-sim-" + threadNumber.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    CloudApiSimulator simulator = new CloudApiSimulator(server, executor, expectedToken);
+        Executors.newFixedThreadPool(THREADS, daemonThreads("cloud-api-sim-"));
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(daemonThreads("cloud-api-sim-latency-"));
+    CloudApiSimulator simulator = new CloudApiSimulator(server, executor, scheduler, expectedToken);
     server.createContext("/", simulator::handle);
     server.setExecutor(executor);
     server.start();
     LOG.debug("Cloud API simulator listening on {}", simulator.baseUrl());
     return simulator;
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger number = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, prefix + number.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /** {@code http://127.0.0.1:<port>}, to use as the Cloud API base URL. */
@@ -130,7 +143,7 @@ public final class CloudApiSimulator implements AutoCloseable {
     }
   }
 
-  /** Adds this delay before every answer (not before recording the request). */
+  /** Adds this delay before every answer (not before recording the request and deciding). */
   public void setLatency(Duration latency) {
     if (latency.isNegative()) {
       throw new IllegalArgumentException("latency must not be negative: " + latency);
@@ -177,6 +190,7 @@ public final class CloudApiSimulator implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    scheduler.shutdownNow();
     executor.shutdownNow();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -186,12 +200,14 @@ public final class CloudApiSimulator implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) {
+    String method = exchange.getRequestMethod();
+    String path = exchange.getRequestURI().getPath();
+    if (method.equals("POST")) {
+      handleSend(exchange, path);
+      return;
+    }
     try (exchange) {
-      String method = exchange.getRequestMethod();
-      String path = exchange.getRequestURI().getPath();
-      if (method.equals("POST")) {
-        handleSend(exchange, path);
-      } else if (method.equals("GET") && (path.equals("/") || path.equals("/messages"))) {
+      if (method.equals("GET") && (path.equals("/") || path.equals("/messages"))) {
         respond(exchange, 200, "text/html; charset=utf-8", Inbox.html(received()));
       } else if (method.equals("GET") && path.equals("/_sim/messages.json")) {
         respond(exchange, 200, "application/json", Inbox.json(received()).toString());
@@ -200,15 +216,19 @@ public final class CloudApiSimulator implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.debug("Cloud API simulator could not answer a request", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
-  private void handleSend(HttpExchange exchange, String path)
-      throws IOException, InterruptedException {
+  /** Decides and records at once; only the answer waits for the latency, on the scheduler. */
+  private void handleSend(HttpExchange exchange, String path) {
     Instant at = Instant.now();
-    byte[] raw = exchange.getRequestBody().readAllBytes();
+    byte[] raw;
+    try {
+      raw = exchange.getRequestBody().readAllBytes();
+    } catch (IOException e) {
+      exchange.close();
+      return;
+    }
     JsonNode body = parse(raw);
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     Answer answer;
@@ -218,15 +238,28 @@ public final class CloudApiSimulator implements AutoCloseable {
       requests.add(new ReceivedRequest(at, path, answer.status(), body, answer.errorCode()));
       delay = latency;
     }
-    if (!delay.isZero()) {
-      Thread.sleep(delay.toMillis());
+    if (delay.isZero()) {
+      send(exchange, answer);
+      return;
     }
-    if (answer.status() == 401) {
-      exchange
-          .getResponseHeaders()
-          .set("WWW-Authenticate", "OAuth \"Facebook Platform\" \"invalid_token\"");
+    try {
+      scheduler.schedule(() -> send(exchange, answer), delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closing) {
+      exchange.close();
     }
-    respond(exchange, answer.status(), "application/json", answer.body().toString());
+  }
+
+  private static void send(HttpExchange exchange, Answer answer) {
+    try (exchange) {
+      if (answer.status() == 401) {
+        exchange
+            .getResponseHeaders()
+            .set("WWW-Authenticate", "OAuth \"Facebook Platform\" \"invalid_token\"");
+      }
+      respond(exchange, answer.status(), "application/json", answer.body().toString());
+    } catch (IOException e) {
+      LOG.debug("Cloud API simulator could not answer a send (the client may have given up)", e);
+    }
   }
 
   /** Takes the whole decision for one send; called under the lock. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -248,7 +249,7 @@ public final class Demo implements AutoCloseable {
 
   private String[] jobArguments() {
     List<String> args =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             List.of(
                 "--kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "--whatsapp.base-url", cloudApi.baseUrl(),
@@ -360,7 +361,12 @@ public final class Demo implements AutoCloseable {
     LOG.info("Cancelling the job; {} message(s) delivered", cloudApi.received().size());
     job.cancel().get(30, TimeUnit.SECONDS);
     LOG.info("Job cancelled");
+    tally.awaitNoOpenTransactions(CHECKPOINT_INTERVAL.multipliedBy(5));
     summary = tally.catchUp();
+    if (tally.unreadableOutcomes() > 0) {
+      System.err.println(
+          "cart-rescue demo: " + tally.unreadableOutcomes() + " outcome(s) could not be read");
+    }
     out.println(summary.progressLine(elapsed()));
     if (shoppers.failure() != null) {
       System.err.println(

@@ -9,9 +9,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -28,6 +36,7 @@ final class OutcomeTally implements AutoCloseable {
 
   private final String outcomesTopic;
   private final KafkaConsumer<String, String> consumer;
+  private final Admin admin;
   private final List<TopicPartition> partitions = new ArrayList<>();
 
   private long sent;
@@ -46,6 +55,7 @@ final class OutcomeTally implements AutoCloseable {
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "cart-rescue-demo-tally");
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     for (String topic : List.of(outcomesTopic, deadLetterTopic)) {
       for (PartitionInfo p : consumer.partitionsFor(topic, TIMEOUT)) {
         partitions.add(new TopicPartition(topic, p.partition()));
@@ -69,6 +79,37 @@ final class OutcomeTally implements AutoCloseable {
       }
     }
     return summary();
+  }
+
+  /**
+   * Waits, at most {@code max}, until no transaction is open or half-committed on the two topics: a
+   * commit returns before the broker has written its markers, and only the markers make the records
+   * readable. Used once the job is gone, so that the final counts are final.
+   */
+  void awaitNoOpenTransactions(Duration max) throws InterruptedException {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+    long deadline = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      Map<TopicPartition, Long> committedEnds = consumer.endOffsets(partitions, TIMEOUT);
+      boolean settled;
+      try {
+        var ends =
+            admin
+                .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
+                .all()
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        settled =
+            ends.entrySet().stream()
+                .allMatch(e -> e.getValue().offset() == committedEnds.get(e.getKey()));
+      } catch (ExecutionException | TimeoutException e) {
+        settled = false;
+      }
+      if (settled) {
+        return;
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Outcomes whose value could not be read: none, unless the job broke the contract. */
@@ -116,5 +157,6 @@ final class OutcomeTally implements AutoCloseable {
   @Override
   public void close() {
     consumer.close();
+    admin.close();
   }
 }

@@ -20,7 +20,6 @@ final class ShopperGenerator implements AutoCloseable {
   private final Clickstream clickstream;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Thread thread;
-  private volatile long written;
   private volatile RuntimeException failure;
 
   private ShopperGenerator(ShopperSimulation simulation, Clickstream clickstream) {
@@ -34,10 +33,6 @@ final class ShopperGenerator implements AutoCloseable {
     ShopperGenerator generator = new ShopperGenerator(simulation, clickstream);
     generator.thread.start();
     return generator;
-  }
-
-  long recordsWritten() {
-    return written;
   }
 
   /** Why the shoppers stopped early (the broker went away), or null. */
@@ -58,7 +53,6 @@ final class ShopperGenerator implements AutoCloseable {
         long now = System.currentTimeMillis();
         for (KeyedRecord record : simulation.runUntil(due, now)) {
           clickstream.write(record, now);
-          written++;
         }
       }
     } catch (InterruptedException e) {

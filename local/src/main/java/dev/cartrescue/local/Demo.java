@@ -7,6 +7,8 @@ import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -116,7 +118,8 @@ public final class Demo implements AutoCloseable {
         }
       }
     } catch (Exception e) {
-      LOG.error("The demo stopped on an error", e);
+      // Not ERROR: the console shows errors, and this one has its line below.
+      LOG.warn("The demo stopped on an error", e);
       System.err.println("cart-rescue demo: " + oneLine(e) + " (see .cart-rescue/logs/)");
       status = 1;
     } finally {
@@ -176,7 +179,11 @@ public final class Demo implements AutoCloseable {
     checkNotStopped();
     String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(24));
     tokenFile = writeTokenFile(token);
-    cloudApi = CloudApiSimulator.start(options.simulatorPort(), token);
+    try {
+      cloudApi = CloudApiSimulator.start(options.simulatorPort(), token);
+    } catch (UncheckedIOException e) {
+      throw portTaken(e, "the simulator's", options.simulatorPort(), "--simulator.port");
+    }
     jobOptions = CartRescueOptions.parse(jobArguments());
     kafka.createTopics(
         PARTITIONS,
@@ -209,7 +216,11 @@ public final class Demo implements AutoCloseable {
                 kafka.send(clickstream, record.key(), record.value(), timestamp));
     startedNanos = System.nanoTime();
     checkNotStopped();
-    job = CartRescueJob.start(jobOptions, LocalRun.miniClusterConfiguration(options.webUiPort()));
+    try {
+      job = CartRescueJob.start(jobOptions, LocalRun.miniClusterConfiguration(options.webUiPort()));
+    } catch (Exception e) {
+      throw portTaken(e, "the Flink web UI's", options.webUiPort(), "--web-ui.port");
+    }
     tally =
         new OutcomeTally(
             kafka.bootstrapServers(), jobOptions.outcomesTopic, jobOptions.deadLetterTopic);
@@ -500,6 +511,17 @@ public final class Demo implements AutoCloseable {
         Files.delete(p);
       }
     }
+  }
+
+  /** A clear line for the usual reason a start fails: another program has the port. */
+  private static Exception portTaken(Exception failure, String whose, int port, String option) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof BindException) {
+        return new IllegalStateException(
+            whose + " port " + port + " is taken (" + option + " to choose another)", failure);
+      }
+    }
+    return failure;
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -21,6 +21,8 @@ import dev.cartrescue.job.records.ContactProfileParser;
 import dev.cartrescue.job.records.ContactSignal;
 import dev.cartrescue.job.records.Outcome;
 import dev.cartrescue.job.records.OutputJson;
+import dev.cartrescue.job.records.RecordedOutcome;
+import dev.cartrescue.job.records.RecordedOutcomeParser;
 import dev.cartrescue.job.rule.AbandonedCartEmitter;
 import dev.cartrescue.job.rule.AbandonmentPattern;
 import dev.cartrescue.job.rule.ClickstreamCleaner;
@@ -32,6 +34,9 @@ import dev.cartrescue.sinks.whatsapp.WhatsAppSender;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -46,15 +51,19 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * clickstream ─ cart events ─ keyBy contact ─ cleaner ─┬─ CEP abandonment ─┐
  *                                                       └──────────────────┤
- * contacts ────────────────────────────────────────────────────────────────┼─ keyBy contact ─ eligibility
- * capping ─────────────────────────────────────────────────────────────────┘        │
+ * contacts ────────────────────────────────────────────────────────────────┤
+ * capping ─────────────────────────────────────────────────────────────────┼─ keyBy contact ─ eligibility
+ * outcomes (our own, read back) ─ opt-outs ────────────────────────────────┘        │
  *            suppressed ─────────────────────────────────────────────────── outcomes ┤
- *            to send ─ WhatsApp (async) ─ sent / failed ─────────────────── outcomes ┤
- *                                          └ sent ──────────────────────── capping  ├─ Kafka (exactly once)
+ *            to send ─ keyBy number ─ WhatsApp (async) ─ sent / failed ──── outcomes ┤
+ *                                                        └ sent ────────── capping  ├─ Kafka (exactly once)
  *            unreadable input of every topic ───────────────────────── dead letters ┘
  * </pre>
  *
  * Every stateful operator has a stable uid, so savepoints survive changes to the job.
+ *
+ * <p>Sends are keyed by phone number so that every message to one number goes through the same
+ * sender subtask, which keeps Meta's pair rate (one message per 6 s to a number) on its own.
  */
 public final class CartRescuePipeline {
   private final CartRescueOptions options;
@@ -92,6 +101,20 @@ public final class CartRescuePipeline {
             CappingEvent.class,
             deadLetters);
 
+    // An opt-out (Cloud API 131050) comes back through the outcomes topic, as our capping events
+    // do.
+    DataStream<RecordedOutcome> optOuts =
+        read(
+                env,
+                "outcomes",
+                options.outcomesTopic,
+                new RecordedOutcomeParser(),
+                RecordedOutcome.class,
+                deadLetters,
+                outsideEventTime())
+            .filter(RecordedOutcome::isOptOut)
+            .name("opt-outs");
+
     DataStream<ClickEvent> cartEvents =
         clicks
             .filter(ClickEvent::mattersToTheRule)
@@ -119,6 +142,7 @@ public final class CartRescuePipeline {
             .union(
                 profiles.map(ContactSignal::of).name("profile signals"),
                 cappings.map(ContactSignal::of).name("capping signals"),
+                optOuts.map(ContactSignal::of).name("opt-out signals"),
                 abandonedCarts.map(ContactSignal::of).name("abandoned cart signals"));
 
     SingleOutputStreamOperator<CartDecision> decisions =
@@ -137,7 +161,7 @@ public final class CartRescuePipeline {
 
     SingleOutputStreamOperator<Delivery<CartDecision>> deliveries =
         WhatsAppSender.send(
-                decisions.filter(CartDecision::isSend).name("to send"),
+                decisions.filter(CartDecision::isSend).name("to send").keyBy(d -> d.phoneE164),
                 options.whatsapp,
                 new CartMessage(options.templateName, options.rule.defaultLanguage()),
                 new TypeHint<Delivery<CartDecision>>() {}.getTypeInfo())
@@ -195,6 +219,24 @@ public final class CartRescuePipeline {
       RecordParser<T> parser,
       Class<T> type,
       List<DataStream<DeadLetter>> deadLetters) {
+    return read(
+        env,
+        name,
+        topic,
+        parser,
+        type,
+        deadLetters,
+        EventTimeWatermarks.forInputs(options.outOfOrderness, options.idleAdvance));
+  }
+
+  private <T> DataStream<T> read(
+      StreamExecutionEnvironment env,
+      String name,
+      String topic,
+      RecordParser<T> parser,
+      Class<T> type,
+      List<DataStream<DeadLetter>> deadLetters,
+      WatermarkStrategy<Parsed<T>> watermarks) {
     TypeInformation<Parsed<T>> parsedType = parsedType(type);
     // A source subtask without a partition would hold event time back forever.
     int partitions = KafkaInputs.partitions(options.kafka, topic);
@@ -202,7 +244,7 @@ public final class CartRescuePipeline {
     SingleOutputStreamOperator<Parsed<T>> source =
         env.fromSource(
                 KafkaInputs.source(options.kafka, topic, parser, parsedType),
-                EventTimeWatermarks.forInputs(options.outOfOrderness, options.idleAdvance),
+                watermarks,
                 name + " (Kafka " + topic + ")",
                 parsedType)
             .uid(name + "-source")
@@ -214,6 +256,30 @@ public final class CartRescuePipeline {
             .setParallelism(parallelism);
     deadLetters.add(valid.getSideOutput(DeadLetters.OUTPUT));
     return valid;
+  }
+
+  /**
+   * For the job's own outcomes read back. Their times are deadlines already decided, always behind
+   * the decisions that made them, so as a source of event time they would hold every later decision
+   * back (a loop: no new outcome can pass the watermark it holds). They stay out of event time: the
+   * source is idle for ever, and an opt-out counts from when it is read. It is read seconds after
+   * its send failed (one checkpoint), long before the capping period that the failed send reserved
+   * has passed, so no later cart is decided without it.
+   */
+  private static <T> WatermarkStrategy<Parsed<T>> outsideEventTime() {
+    return WatermarkStrategy.<Parsed<T>>forGenerator(
+            context ->
+                new WatermarkGenerator<>() {
+                  @Override
+                  public void onEvent(Parsed<T> event, long timestamp, WatermarkOutput output) {}
+
+                  @Override
+                  public void onPeriodicEmit(WatermarkOutput output) {
+                    output.markIdle();
+                  }
+                })
+        .withTimestampAssigner(
+            (parsed, kafkaTimestamp) -> parsed.isValid() ? parsed.eventTime : kafkaTimestamp);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

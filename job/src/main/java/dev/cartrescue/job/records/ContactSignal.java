@@ -10,6 +10,9 @@ public class ContactSignal {
   public CappingEvent capping;
   public AbandonedCart abandonedCart;
 
+  /** An opt-out read back from the outcomes topic. */
+  public RecordedOutcome optOut;
+
   public ContactSignal() {}
 
   public static ContactSignal of(ClickEvent click) {
@@ -36,6 +39,12 @@ public class ContactSignal {
     return s;
   }
 
+  public static ContactSignal of(RecordedOutcome optOut) {
+    ContactSignal s = new ContactSignal();
+    s.optOut = optOut;
+    return s;
+  }
+
   public String contactId() {
     if (click != null) {
       return click.contactId;
@@ -45,6 +54,9 @@ public class ContactSignal {
     }
     if (capping != null) {
       return capping.contactId;
+    }
+    if (optOut != null) {
+      return optOut.contactId;
     }
     return abandonedCart.contactId;
   }

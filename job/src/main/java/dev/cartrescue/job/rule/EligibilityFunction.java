@@ -27,6 +27,11 @@ import org.apache.flink.util.Collector;
  * updated_at}, purchase and capping times, and cart events that are folded into the cart only when
  * the timer at D says every event up to D is in.
  *
+ * <p>An opt-out (a send that failed because the user stopped marketing messages, read back from the
+ * outcomes topic) withdraws consent as of its deadline: later deadlines see {@code no_consent}
+ * until a profile version updated after the opt-out gives consent again. A decision at the
+ * opt-out's own deadline does not see it, so that a replay decides that cart as the first run did.
+ *
  * <p>A send reserves the capping period at once, in this state, so that a second cart reaching its
  * deadline at the same moment finds the contact capped, before any capping event could come back
  * from Kafka.
@@ -45,6 +50,7 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
   private transient ListState<ContactProfile> profileVersions;
   private transient ListState<Long> purchaseTimes;
   private transient ListState<Long> cappingTimes;
+  private transient ListState<Long> optOutTimes;
   private transient MapState<String, CartItem> cartItems;
   private transient ListState<ClickEvent> unsettledCartEvents;
   private transient ListState<AbandonedCart> pendingCarts;
@@ -61,6 +67,7 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
         ctx.getListState(new ListStateDescriptor<>("profile-versions", ContactProfile.class));
     purchaseTimes = ctx.getListState(new ListStateDescriptor<>("purchase-times", Types.LONG));
     cappingTimes = ctx.getListState(new ListStateDescriptor<>("capping-times", Types.LONG));
+    optOutTimes = ctx.getListState(new ListStateDescriptor<>("opt-out-times", Types.LONG));
     cartItems =
         ctx.getMapState(new MapStateDescriptor<>("cart-items", String.class, CartItem.class));
     unsettledCartEvents =
@@ -79,6 +86,8 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     } else if (signal.capping != null) {
       addTime(cappingTimes, signal.capping.timestamp);
       scheduleCleanup(ctx, signal.capping.timestamp + rule.cappingPeriod().toMillis());
+    } else if (signal.optOut != null) {
+      addTime(optOutTimes, signal.optOut.deadline);
     } else if (signal.abandonedCart != null) {
       pendingCarts.add(signal.abandonedCart);
       ctx.timerService().registerEventTimeTimer(signal.abandonedCart.deadline);
@@ -101,6 +110,7 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
       profileVersions.clear();
       purchaseTimes.clear();
       cappingTimes.clear();
+      optOutTimes.clear();
       cartItems.clear();
       unsettledCartEvents.clear();
       return;
@@ -150,7 +160,8 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
       reason = Reason.EMPTY_CART;
     } else if (profile == null) {
       reason = Reason.NO_PROFILE;
-    } else if (!Boolean.TRUE.equals(profile.whatsappConsent)) {
+    } else if (!Boolean.TRUE.equals(profile.whatsappConsent)
+        || anyTimeIn(optOutTimes, profile.updatedAt, deadline - 1)) {
       reason = Reason.NO_CONSENT;
     } else if (number == null) {
       reason = Reason.INVALID_PHONE;
@@ -237,6 +248,14 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     purchaseTimes.update(timesFrom(purchaseTimes, purchasesFrom));
     long cappingsFrom = time - rule.cappingPeriod().toMillis() + 1;
     cappingTimes.update(timesFrom(cappingTimes, cappingsFrom));
+    // Only the newest opt-out up to now can still withdraw a consent.
+    long newestOptOut = Long.MIN_VALUE;
+    for (long t : optOutTimes.get()) {
+      if (t <= time) {
+        newestOptOut = Math.max(newestOptOut, t);
+      }
+    }
+    optOutTimes.update(timesFrom(optOutTimes, newestOptOut));
 
     List<ContactProfile> versions = list(profileVersions);
     int inForce = -1;

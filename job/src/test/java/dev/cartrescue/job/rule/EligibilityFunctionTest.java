@@ -22,6 +22,7 @@ import dev.cartrescue.job.records.CartDecision;
 import dev.cartrescue.job.records.ClickEvent;
 import dev.cartrescue.job.records.ContactProfile;
 import dev.cartrescue.job.records.ContactSignal;
+import dev.cartrescue.job.records.RecordedOutcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -322,6 +323,63 @@ class EligibilityFunctionTest {
     assertThat(reasonAtDeadline()).isNull();
   }
 
+  /** A send that failed with 131050 (read back from the outcomes topic) withdraws consent. */
+  @Nested
+  class OptOut {
+    @Test
+    void anOptOutWithdrawsConsentForLaterCarts() throws Exception {
+      assertThat(reasonWith(RecordedOutcome.optOut(ANNA, D - ONE_DAY))).isEqualTo("no_consent");
+    }
+
+    @Test
+    void aProfileUpdatedAfterTheOptOutGivesConsentAgain() throws Exception {
+      assertThat(
+              reasonWith(
+                  RecordedOutcome.optOut(ANNA, D - 2 * ONE_DAY),
+                  profile(ANNA, "33", "06 12 34 56 78", true, D - ONE_DAY)))
+          .isNull();
+    }
+
+    @Test
+    void aProfileUpdatedBeforeTheOptOutDoesNot() throws Exception {
+      assertThat(
+              reasonWith(
+                  profile(ANNA, "33", "06 12 34 56 78", true, D - 3 * ONE_DAY),
+                  RecordedOutcome.optOut(ANNA, D - 2 * ONE_DAY)))
+          .isEqualTo("no_consent");
+    }
+
+    @Test
+    void theCartThatOptedOutIsDecidedAsItWasOnReplay() throws Exception {
+      assertThat(reasonWith(RecordedOutcome.optOut(ANNA, D))).isNull();
+    }
+
+    @Test
+    void otherOutcomesChangeNothing() throws Exception {
+      RecordedOutcome failed = RecordedOutcome.optOut(ANNA, D - ONE_DAY);
+      failed.reason = "permanent_error";
+
+      assertThat(failed.isOptOut()).isFalse();
+      assertThat(RecordedOutcome.optOut(ANNA, D).isOptOut()).isTrue();
+    }
+
+    @Test
+    void theOptOutOutlastsTheCappingPeriod() throws Exception {
+      given(
+          consentingProfile(ANNA), addToCart(ANNA, T0), RecordedOutcome.optOut(ANNA, D - ONE_DAY));
+      abandon(abandonedCart(ANNA, D));
+      harness.processWatermark(D);
+      assertThat(single(decisions()).suppressionReason).isEqualTo("no_consent");
+
+      long tenDaysLater = D + 10 * ONE_DAY;
+      harness.processElement(
+          ContactSignal.of(addToCart(ANNA, tenDaysLater - ONE_HOUR)), tenDaysLater - ONE_HOUR);
+      abandon(abandonedCart(ANNA, "k-later", tenDaysLater));
+      harness.processWatermark(tenDaysLater);
+      assertThat(decisions()).last().extracting(d -> d.suppressionReason).isEqualTo("no_consent");
+    }
+  }
+
   @Test
   void reasonsAreCheckedInTheContractsOrder() throws Exception {
     // Everything is wrong at once: the first reason of the list wins, then the next, ...
@@ -399,6 +457,8 @@ class EligibilityFunctionTest {
         harness.processElement(ContactSignal.of(profile), profile.updatedAt);
       } else if (r instanceof CappingEvent capping) {
         harness.processElement(ContactSignal.of(capping), capping.timestamp);
+      } else if (r instanceof RecordedOutcome outcome) {
+        harness.processElement(ContactSignal.of(outcome), outcome.deadline);
       } else {
         throw new IllegalArgumentException(String.valueOf(r));
       }

@@ -34,7 +34,7 @@ public final class CloudApiClient implements AutoCloseable {
 
   private final CloseableHttpAsyncClient http;
   private final URI messagesUri;
-  private final String authorization;
+  private volatile String accessToken;
 
   /**
    * Starts a client.
@@ -44,7 +44,7 @@ public final class CloudApiClient implements AutoCloseable {
    */
   public CloudApiClient(CloudApiSettings settings, String accessToken, int maxConnections) {
     this.messagesUri = settings.messagesUri();
-    this.authorization = "Bearer " + accessToken;
+    this.accessToken = accessToken;
     ConnectionConfig connections =
         ConnectionConfig.custom()
             .setConnectTimeout(Timeout.of(settings.connectTimeout()))
@@ -75,6 +75,11 @@ public final class CloudApiClient implements AutoCloseable {
     http.start();
   }
 
+  /** Sends with this token from the next request on (after the operator replaced it). */
+  public void accessToken(String accessToken) {
+    this.accessToken = accessToken;
+  }
+
   /**
    * Makes one send request. The future never completes exceptionally; cancelling it aborts the
    * request (which may still have reached Meta).
@@ -87,9 +92,10 @@ public final class CloudApiClient implements AutoCloseable {
       return CompletableFuture.completedFuture(
           AttemptResult.failed(Kind.PERMANENT, null, SendResult.INVALID_REQUEST, e.getMessage()));
     }
+    String token = accessToken;
     SimpleHttpRequest request =
         SimpleRequestBuilder.post(messagesUri)
-            .setHeader(HttpHeaders.AUTHORIZATION, authorization)
+            .setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
             .setHeader(HttpHeaders.ACCEPT, "application/json")
             .setBody(body, ContentType.APPLICATION_JSON)
             .build();
@@ -102,12 +108,13 @@ public final class CloudApiClient implements AutoCloseable {
               new FutureCallback<>() {
                 @Override
                 public void completed(SimpleHttpResponse response) {
-                  result.complete(interpret(response.getCode(), response.getBodyBytes()));
+                  result.complete(
+                      redacted(interpret(response.getCode(), response.getBodyBytes()), token));
                 }
 
                 @Override
                 public void failed(Exception failure) {
-                  result.complete(interpret(failure));
+                  result.complete(redacted(interpret(failure), token));
                 }
 
                 @Override
@@ -133,11 +140,12 @@ public final class CloudApiClient implements AutoCloseable {
     if (httpStatus >= 200 && httpStatus < 300) {
       String messageId = json.path("messages").path(0).path("id").asText("");
       return messageId.isEmpty()
-          ? AttemptResult.failed(
+          ? AttemptResult.answered(
               Kind.PERMANENT,
               null,
               SendResult.INVALID_RESPONSE,
-              "HTTP " + httpStatus + " without messages[0].id")
+              "HTTP " + httpStatus + " without messages[0].id",
+              httpStatus)
           : AttemptResult.accepted(messageId);
     }
     JsonNode error = json.path("error");
@@ -147,7 +155,12 @@ public final class CloudApiClient implements AutoCloseable {
         switch (kind) {
           case RETRYABLE -> AttemptResult.RETRYABLE_ERROR;
           case UNAUTHORIZED -> SendResult.UNAUTHORIZED;
-          case PERMANENT -> code == null ? SendResult.INVALID_RESPONSE : SendResult.PERMANENT_ERROR;
+          case PERMANENT ->
+              code == null
+                  ? SendResult.INVALID_RESPONSE
+                  : code == CloudApiErrors.OPTED_OUT
+                      ? SendResult.OPTED_OUT
+                      : SendResult.PERMANENT_ERROR;
           case ACCEPTED -> throw new IllegalStateException("an error cannot be accepted");
         };
     String detail = "HTTP " + httpStatus;
@@ -160,7 +173,7 @@ public final class CloudApiClient implements AutoCloseable {
               + " fbtrace_id="
               + error.path("fbtrace_id").asText("");
     }
-    return AttemptResult.failed(kind, code, reason, shorten(detail));
+    return AttemptResult.answered(kind, code, reason, shorten(detail), httpStatus);
   }
 
   /** A request that got no answer: always worth another try. */
@@ -174,6 +187,24 @@ public final class CloudApiClient implements AutoCloseable {
       detail += ": " + failure.getMessage();
     }
     return AttemptResult.failed(Kind.RETRYABLE, null, reason, shorten(detail));
+  }
+
+  /**
+   * Meta's messages do not quote the token as far as we know, but a detail goes to the logs, so a
+   * token that turns up in one is masked all the same.
+   */
+  private static AttemptResult redacted(AttemptResult result, String token) {
+    String detail = result.detail();
+    if (detail == null || token.isEmpty() || !detail.contains(token)) {
+      return result;
+    }
+    return new AttemptResult(
+        result.kind(),
+        result.messageId(),
+        result.errorCode(),
+        result.reason(),
+        detail.replace(token, "[access token]"),
+        result.httpStatus());
   }
 
   private static JsonNode parse(byte[] body) {

@@ -29,6 +29,18 @@ final class CloudApiErrors {
   /** The pair rate limit: one message per 6 s to the same user; Meta asks for 4^n s backoff. */
   static final int PAIR_RATE_LIMIT = 131056;
 
+  /** The user stopped marketing messages from the business. */
+  static final int OPTED_OUT = 131050;
+
+  /** The template does not exist in the language asked for (or is not approved in it). */
+  static final int TEMPLATE_NOT_IN_LANGUAGE = 132001;
+
+  /**
+   * Throughput limits: the business number's messages per second (130429), the WhatsApp Business
+   * Account's rate (80007) and the app's call rate (4). Sending slower is the cure.
+   */
+  private static final Set<Integer> THROUGHPUT = Set.of(4, 80007, 130429);
+
   private CloudApiErrors() {}
 
   static Kind classify(int httpStatus, Integer code) {
@@ -48,6 +60,10 @@ final class CloudApiErrors {
       return Kind.PERMANENT;
     }
     return httpStatus >= 500 ? Kind.RETRYABLE : Kind.PERMANENT;
+  }
+
+  static boolean isThroughputLimit(Integer code) {
+    return code != null && THROUGHPUT.contains(code);
   }
 
   /** 190 (token expired or invalid), 0, 3, 10 and 200-299 (missing permission). */

@@ -23,9 +23,12 @@ public final class CloudApiSettings implements Serializable {
   public static final double DEFAULT_RATE_LIMIT_PER_SECOND = 80;
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(15);
-  public static final Duration DEFAULT_RETRY_FOR = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_RETRY_FOR = Duration.ofMinutes(15);
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(1);
+  public static final Duration DEFAULT_TOKEN_CHECK_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_AUTH_PROBE_INTERVAL = Duration.ofMinutes(1);
+  public static final Duration DEFAULT_EXPECTED_LATENCY = Duration.ofSeconds(1);
 
   private static final Pattern API_VERSION = Pattern.compile("v\\d+\\.\\d+");
   private static final Pattern PHONE_NUMBER_ID = Pattern.compile("[A-Za-z0-9_-]+");
@@ -40,6 +43,9 @@ public final class CloudApiSettings implements Serializable {
   private final Duration retryFor;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
+  private final Duration tokenCheckInterval;
+  private final Duration authProbeInterval;
+  private final Duration expectedLatency;
 
   private CloudApiSettings(Builder builder) {
     this.baseUrl = stripTrailingSlash(required(builder.baseUrl, "baseUrl"));
@@ -52,6 +58,9 @@ public final class CloudApiSettings implements Serializable {
     this.retryFor = required(builder.retryFor, "retryFor");
     this.initialBackoff = positive(builder.initialBackoff, "initialBackoff");
     this.maxBackoff = positive(builder.maxBackoff, "maxBackoff");
+    this.tokenCheckInterval = positive(builder.tokenCheckInterval, "tokenCheckInterval");
+    this.authProbeInterval = positive(builder.authProbeInterval, "authProbeInterval");
+    this.expectedLatency = positive(builder.expectedLatency, "expectedLatency");
     validate();
   }
 
@@ -93,7 +102,10 @@ public final class CloudApiSettings implements Serializable {
     return responseTimeout;
   }
 
-  /** How long after a message was handed to the sender retryable errors are still retried. */
+  /**
+   * How long after a message was handed to the sender retryable errors are still retried. Time
+   * spent paused for a refused token does not count.
+   */
   public Duration retryFor() {
     return retryFor;
   }
@@ -106,6 +118,27 @@ public final class CloudApiSettings implements Serializable {
   /** The longest wait between two retries (the pair rate limit's 4^n s is not capped). */
   public Duration maxBackoff() {
     return maxBackoff;
+  }
+
+  /** How often the access token file is read again, to notice a replaced token. */
+  public Duration tokenCheckInterval() {
+    return tokenCheckInterval;
+  }
+
+  /**
+   * While sending is paused because the token was refused, how often one held message is tried
+   * again with the token in use (a permission may be granted again without a new token).
+   */
+  public Duration authProbeInterval() {
+    return authProbeInterval;
+  }
+
+  /**
+   * The round trip of a send to expect, to size the operator: requests in flight are rate x
+   * latency. Compare with the {@code sendLatencyMs} histogram.
+   */
+  public Duration expectedLatency() {
+    return expectedLatency;
   }
 
   /** {@code {baseUrl}/{apiVersion}/{phoneNumberId}/messages}. */
@@ -181,7 +214,10 @@ public final class CloudApiSettings implements Serializable {
         && responseTimeout.equals(that.responseTimeout)
         && retryFor.equals(that.retryFor)
         && initialBackoff.equals(that.initialBackoff)
-        && maxBackoff.equals(that.maxBackoff);
+        && maxBackoff.equals(that.maxBackoff)
+        && tokenCheckInterval.equals(that.tokenCheckInterval)
+        && authProbeInterval.equals(that.authProbeInterval)
+        && expectedLatency.equals(that.expectedLatency);
   }
 
   @Override
@@ -196,7 +232,10 @@ public final class CloudApiSettings implements Serializable {
         responseTimeout,
         retryFor,
         initialBackoff,
-        maxBackoff);
+        maxBackoff,
+        tokenCheckInterval,
+        authProbeInterval,
+        expectedLatency);
   }
 
   @Override
@@ -221,6 +260,12 @@ public final class CloudApiSettings implements Serializable {
         + initialBackoff
         + ", maxBackoff="
         + maxBackoff
+        + ", tokenCheckInterval="
+        + tokenCheckInterval
+        + ", authProbeInterval="
+        + authProbeInterval
+        + ", expectedLatency="
+        + expectedLatency
         + "}";
   }
 
@@ -236,6 +281,9 @@ public final class CloudApiSettings implements Serializable {
     private Duration retryFor = DEFAULT_RETRY_FOR;
     private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
     private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private Duration tokenCheckInterval = DEFAULT_TOKEN_CHECK_INTERVAL;
+    private Duration authProbeInterval = DEFAULT_AUTH_PROBE_INTERVAL;
+    private Duration expectedLatency = DEFAULT_EXPECTED_LATENCY;
 
     private Builder() {}
 
@@ -293,6 +341,21 @@ public final class CloudApiSettings implements Serializable {
 
     public Builder maxBackoff(Duration maxBackoff) {
       this.maxBackoff = maxBackoff;
+      return this;
+    }
+
+    public Builder tokenCheckInterval(Duration tokenCheckInterval) {
+      this.tokenCheckInterval = tokenCheckInterval;
+      return this;
+    }
+
+    public Builder authProbeInterval(Duration authProbeInterval) {
+      this.authProbeInterval = authProbeInterval;
+      return this;
+    }
+
+    public Builder expectedLatency(Duration expectedLatency) {
+      this.expectedLatency = expectedLatency;
       return this;
     }
 

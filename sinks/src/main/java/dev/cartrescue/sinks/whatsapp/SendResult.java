@@ -13,6 +13,12 @@ public class SendResult {
   /** The Cloud API answered with a code that must not be retried. */
   public static final String PERMANENT_ERROR = "permanent_error";
 
+  /**
+   * The user stopped marketing messages from the business (131050): the caller should treat it as a
+   * withdrawn consent.
+   */
+  public static final String OPTED_OUT = "opted_out";
+
   /** Retryable errors went on until {@link CloudApiSettings#retryFor()} had passed. */
   public static final String RETRIES_EXHAUSTED = "retries_exhausted";
 
@@ -22,7 +28,10 @@ public class SendResult {
   /** The Cloud API answered in a shape it never uses, e.g. HTTP 200 without a message id. */
   public static final String INVALID_RESPONSE = "invalid_response";
 
-  /** The access token was refused or lacks a permission. */
+  /**
+   * The access token was refused or lacks a permission. The sender pauses on such an answer instead
+   * of failing the message, so this is only the reason of a single attempt.
+   */
   public static final String UNAUTHORIZED = "unauthorized";
 
   /** No request could be built: the message factory failed or left a required field empty. */

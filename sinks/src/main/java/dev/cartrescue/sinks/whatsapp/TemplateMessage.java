@@ -24,6 +24,13 @@ public class TemplateMessage {
   /** May be null; sent as biz_opaque_callback_data when present. */
   public String bizOpaqueCallbackData;
 
+  /**
+   * May be null. The language to send in instead when the template does not exist in {@link
+   * #languageCode} (Cloud API error 132001), e.g. the business's default language when {@code
+   * languageCode} is the contact's own.
+   */
+  public String fallbackLanguageCode;
+
   public TemplateMessage() {}
 
   public TemplateMessage(
@@ -52,7 +59,8 @@ public class TemplateMessage {
         && Objects.equals(bodyParameters, that.bodyParameters)
         && Objects.equals(urlButtonParameter, that.urlButtonParameter)
         && Objects.equals(quickReplyPayload, that.quickReplyPayload)
-        && Objects.equals(bizOpaqueCallbackData, that.bizOpaqueCallbackData);
+        && Objects.equals(bizOpaqueCallbackData, that.bizOpaqueCallbackData)
+        && Objects.equals(fallbackLanguageCode, that.fallbackLanguageCode);
   }
 
   @Override
@@ -61,6 +69,22 @@ public class TemplateMessage {
         to,
         templateName,
         languageCode,
+        bodyParameters,
+        urlButtonParameter,
+        quickReplyPayload,
+        bizOpaqueCallbackData,
+        fallbackLanguageCode);
+  }
+
+  /** The same message in the fallback language, or null when there is no other to fall back to. */
+  TemplateMessage inFallbackLanguage() {
+    if (fallbackLanguageCode == null || fallbackLanguageCode.equals(languageCode)) {
+      return null;
+    }
+    return new TemplateMessage(
+        to,
+        templateName,
+        fallbackLanguageCode,
         bodyParameters,
         urlButtonParameter,
         quickReplyPayload,

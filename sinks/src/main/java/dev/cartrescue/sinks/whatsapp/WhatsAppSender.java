@@ -11,10 +11,10 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class WhatsAppSender {
 
   /**
-   * How long a send typically takes, to size the operator's capacity: the requests in flight that
-   * keep the rate limit busy, plus room for a few waiting to retry.
+   * Beyond the requests in flight, the capacity holds this much more of the rate: messages waiting
+   * for their turn, so that the pacer never runs dry, and messages waiting to retry.
    */
-  static final Duration EXPECTED_LATENCY = Duration.ofSeconds(1);
+  static final Duration QUEUE_ROOM = Duration.ofSeconds(1);
 
   static final int MIN_CAPACITY = 10;
   static final int MAX_CAPACITY = 1000;
@@ -51,23 +51,32 @@ public final class WhatsAppSender {
       int capacity) {
     return AsyncDataStream.unorderedWait(
             requests,
-            new AsyncTemplateSender<>(settings, toMessage, capacity),
+            new AsyncTemplateSender<>(settings, toMessage, capacity, operatorTimeout),
             operatorTimeout.toMillis(),
             TimeUnit.MILLISECONDS,
             capacity)
         .returns(deliveryType);
   }
 
-  /** rate x expected latency, between {@value #MIN_CAPACITY} and {@value #MAX_CAPACITY}. */
+  /**
+   * The operator's capacity, per subtask: rate x (expected latency + {@link #QUEUE_ROOM}), between
+   * {@value #MIN_CAPACITY} and {@value #MAX_CAPACITY}. By Little's law, rate x latency requests are
+   * in an HTTP call at once; the rest wait for their turn or a retry. The rate is the job's, not a
+   * subtask's share: the parallelism is not known here, and a larger capacity costs only memory.
+   * The HTTP connection pool gets as many connections as the capacity, so that a request the pacer
+   * let go never waits for a connection (it would then reach Meta in a burst with others).
+   */
   static int capacity(CloudApiSettings settings) {
-    double inFlight = settings.rateLimitPerSecond() * EXPECTED_LATENCY.toMillis() / 1000.0;
+    double seconds = settings.expectedLatency().plus(QUEUE_ROOM).toMillis() / 1000.0;
+    double inFlight = settings.rateLimitPerSecond() * seconds;
     return (int) Math.max(MIN_CAPACITY, Math.min(MAX_CAPACITY, Math.ceil(inFlight)));
   }
 
   /**
    * Longer than anything the sender does on its own: waiting for a turn behind a full queue, then
    * retrying for {@code retryFor}, whose last attempt may take a connect and a response timeout. It
-   * only ends sends that something held up unexpectedly.
+   * only ends sends that something held up unexpectedly. Time a message spends held during an
+   * authorization pause or waiting for its turn extends it (see {@link AsyncTemplateSender}).
    */
   static Duration operatorTimeout(CloudApiSettings settings) {
     Duration fullQueue =

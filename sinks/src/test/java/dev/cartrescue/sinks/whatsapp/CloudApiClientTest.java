@@ -110,7 +110,7 @@ class CloudApiClientTest {
     "500, 987654, RETRYABLE, retryable_error",
     "400, 131026, PERMANENT, permanent_error",
     "400, 131049, PERMANENT, permanent_error",
-    "400, 131050, PERMANENT, permanent_error",
+    "400, 131050, PERMANENT, opted_out",
     "400, 131047, PERMANENT, permanent_error",
     "400, 132001, PERMANENT, permanent_error",
     "400, 131009, PERMANENT, permanent_error",
@@ -150,6 +150,59 @@ class CloudApiClientTest {
     assertThat(result.kind()).isEqualTo(Kind.UNAUTHORIZED);
     assertThat(result.errorCode()).isEqualTo(190);
     assertThat(result.detail()).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void sendsWithAReplacedTokenFromTheNextRequestOn() throws Exception {
+    try (ScriptedServer server = new ScriptedServer();
+        CloudApiClient client = client(server.baseUrl())) {
+      server.answer(200, "application/json", "{\"messages\":[{\"id\":\"wamid.X\"}]}");
+
+      client.accessToken("EAAG-replaced");
+      send(client, message());
+
+      assertThat(server.lastRequest().headers().getFirst("Authorization"))
+          .isEqualTo("Bearer EAAG-replaced");
+    }
+  }
+
+  @Test
+  void masksTheTokenWhereAnAnswerQuotesIt() throws Exception {
+    try (ScriptedServer server = new ScriptedServer();
+        CloudApiClient client = client(server.baseUrl())) {
+      server.answer(
+          401,
+          "application/json",
+          "{\"error\":{\"message\":\"Malformed access token "
+              + TOKEN
+              + "\",\"type\":\"OAuthException\",\"code\":190,\"fbtrace_id\":\"A1\"}}");
+
+      AttemptResult result = send(client, message());
+
+      assertThat(result.kind()).isEqualTo(Kind.UNAUTHORIZED);
+      assertThat(result.detail()).doesNotContain(TOKEN).contains("[access token]");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "accepted, 200, , true",
+    "refused by Meta, 400, 131026, false",
+    "throttled, 400, 130429, false",
+    "pair rate, 400, 131056, true",
+    "refused token, 401, 190, false",
+    "no answer, 0, , true"
+  })
+  void onlyARefusalProvesTheUserGotNothing(
+      String what, int status, Integer code, boolean mayHaveReached) {
+    AttemptResult result =
+        status == 200
+            ? AttemptResult.accepted("wamid.X")
+            : status == 0
+                ? AttemptResult.failed(Kind.RETRYABLE, null, SendResult.TIMEOUT, "no answer")
+                : AttemptResult.answered(Kind.RETRYABLE, code, "x", "y", status);
+
+    assertThat(result.mayHaveReachedTheUser()).isEqualTo(mayHaveReached);
   }
 
   @Test

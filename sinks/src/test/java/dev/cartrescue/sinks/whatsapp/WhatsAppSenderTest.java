@@ -8,10 +8,17 @@ import org.junit.jupiter.api.Test;
 class WhatsAppSenderTest {
 
   @Test
-  void sizesTheCapacityForOneSecondOfSendsWithinBounds() {
-    assertThat(WhatsAppSender.capacity(settings(80))).isEqualTo(80);
+  void sizesTheCapacityForTheRateTimesTheLatencyPlusASecondOfQueueWithinBounds() {
+    assertThat(WhatsAppSender.capacity(settings(80))).isEqualTo(160);
     assertThat(WhatsAppSender.capacity(settings(1))).isEqualTo(10);
     assertThat(WhatsAppSender.capacity(settings(5000))).isEqualTo(1000);
+    CloudApiSettings slow =
+        CloudApiSettings.builder()
+            .phoneNumberId("1065")
+            .rateLimitPerSecond(80)
+            .expectedLatency(Duration.ofSeconds(3))
+            .build();
+    assertThat(WhatsAppSender.capacity(slow)).isEqualTo(320);
   }
 
   @Test

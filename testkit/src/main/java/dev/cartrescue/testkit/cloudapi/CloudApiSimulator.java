@@ -14,11 +14,18 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -36,11 +43,29 @@ import org.slf4j.LoggerFactory;
  * A real HTTP server on 127.0.0.1 that answers template sends like Meta's WhatsApp Cloud API, for
  * tests and the demo.
  *
- * <p>{@code POST /{version}/{phone-number-id}/messages} is checked in Meta's order: the bearer
- * token (missing or wrong: HTTP 401, code 190, {@code OAuthException}), then any injected failure
- * ({@link #failNext}), then the body ({@link SendRequestValidator} lists the rejections and their
- * codes). An accepted send answers HTTP 200 with a fresh {@code wamid.} id. Other POST paths get
- * HTTP 400 code 100, as the Graph API answers an unsupported request.
+ * <p>{@code POST /{version}/{phone-number-id}/messages} is decided in this order, the first that
+ * applies answering:
+ *
+ * <ol>
+ *   <li>an outage ({@link #startOutage}, {@link #outageFor}): HTTP 503 with a plain-text body and
+ *       no Cloud API error, as a load balancer with no healthy backend answers;
+ *   <li>a send that gets no answer ({@link #noAnswerNext}): recorded with status 0 and left open
+ *       until the client gives up (or the simulator is reset or closed); nothing is delivered;
+ *   <li>the bearer token (missing or wrong: HTTP 401, code 190, {@code OAuthException});
+ *   <li>an injected failure ({@link #failNext});
+ *   <li>the body ({@link SendRequestValidator} lists the rejections and their codes);
+ *   <li>the template's approved languages ({@link #approveLanguages}): another language is HTTP 404
+ *       code 132001, as for a template without that translation;
+ *   <li>a number that stopped marketing messages ({@link #optOut}): HTTP 400 code 131050;
+ *   <li>the pair rate ({@link #enforcePairRate}): a second message to one number within the window
+ *       is HTTP 400 code 131056;
+ *   <li>the throughput limit ({@link #limitThroughput}): more accepted messages than the limit in
+ *       the last second is HTTP 400 code 130429.
+ * </ol>
+ *
+ * An accepted send answers HTTP 200 with a fresh {@code wamid.} id. Other POST paths get HTTP 400
+ * code 100, as the Graph API answers an unsupported request. Injections are off until a test turns
+ * them on, and {@link #reset()} turns them all off again.
  *
  * <p>{@code GET /} (or {@code /messages}) shows the delivered messages as a phone would, newest
  * first, refreshing every 2 s; {@code GET /_sim/messages.json} gives the same data as JSON.
@@ -58,6 +83,8 @@ public final class CloudApiSimulator implements AutoCloseable {
   /** Handlers never wait (latency is spent on the scheduler), so a few threads serve many. */
   private static final int THREADS = 8;
 
+  private static final String OUTAGE_TEXT = "Service Unavailable\n";
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
@@ -67,11 +94,21 @@ public final class CloudApiSimulator implements AutoCloseable {
   // Guarded by lock.
   private final List<ReceivedMessage> received = new ArrayList<>();
   private final List<ReceivedRequest> requests = new ArrayList<>();
+  private final List<HttpExchange> unanswered = new ArrayList<>();
+  private final Set<String> optedOut = new HashSet<>();
+  private final Set<String> approvedLanguages = new HashSet<>();
+  private final Map<String, Instant> lastAcceptedTo = new HashMap<>();
+  private final Deque<Instant> acceptedInLastSecond = new ArrayDeque<>();
   private String expectedToken;
-  private Duration latency = Duration.ZERO;
+  private Duration minLatency = Duration.ZERO;
+  private Duration maxLatency = Duration.ZERO;
   private int failuresLeft;
   private int failureStatus;
   private int failureCode;
+  private int noAnswersLeft;
+  private boolean outage;
+  private Duration pairRateWindow = Duration.ZERO;
+  private int throughputPerSecond;
 
   private CloudApiSimulator(
       HttpServer server,
@@ -145,11 +182,20 @@ public final class CloudApiSimulator implements AutoCloseable {
 
   /** Adds this delay before every answer (not before recording the request and deciding). */
   public void setLatency(Duration latency) {
-    if (latency.isNegative()) {
-      throw new IllegalArgumentException("latency must not be negative: " + latency);
+    setLatency(latency, latency);
+  }
+
+  /**
+   * Adds a delay drawn evenly from {@code [min, max]} before every answer, as real round trips
+   * vary.
+   */
+  public void setLatency(Duration min, Duration max) {
+    if (min.isNegative() || max.compareTo(min) < 0) {
+      throw new IllegalArgumentException("need 0 <= min <= max, got " + min + ", " + max);
     }
     synchronized (lock) {
-      this.latency = latency;
+      this.minLatency = min;
+      this.maxLatency = max;
     }
   }
 
@@ -177,18 +223,134 @@ public final class CloudApiSimulator implements AutoCloseable {
     }
   }
 
-  /** Forgets every recorded request and message, the latency and any injected failure. */
+  /**
+   * Leaves the next {@code count} sends without an answer, as when a request is lost on the way:
+   * recorded with status 0, nothing delivered, the connection held open until the client gives up.
+   */
+  public void noAnswerNext(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative: " + count);
+    }
+    synchronized (lock) {
+      noAnswersLeft = count;
+    }
+  }
+
+  /** Answers every send with HTTP 503 and no Cloud API error until {@link #endOutage()}. */
+  public void startOutage() {
+    synchronized (lock) {
+      outage = true;
+    }
+  }
+
+  public void endOutage() {
+    synchronized (lock) {
+      outage = false;
+    }
+  }
+
+  /** An outage that ends by itself after {@code duration}. */
+  public void outageFor(Duration duration) {
+    startOutage();
+    try {
+      scheduler.schedule(this::endOutage, duration.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closing) {
+      LOG.debug("Cloud API simulator is closing; the outage will not end by itself");
+    }
+  }
+
+  /**
+   * Sends to this number (E.164 with '+') fail with 131050: the user stopped marketing messages.
+   */
+  public void optOut(String to) {
+    synchronized (lock) {
+      optedOut.add(Objects.requireNonNull(to, "to"));
+    }
+  }
+
+  /**
+   * Accepts only these template language codes; any other gets 132001 (the template does not exist
+   * in that translation). With none given, every language is accepted (the default).
+   */
+  public void approveLanguages(String... codes) {
+    synchronized (lock) {
+      approvedLanguages.clear();
+      approvedLanguages.addAll(List.of(codes));
+    }
+  }
+
+  /**
+   * Refuses a message with 131056 when the same number got an accepted message less than {@code
+   * window} before (Meta's pair rate: one message per 6 seconds); {@link Duration#ZERO} turns it
+   * off (the default).
+   */
+  public void enforcePairRate(Duration window) {
+    if (window.isNegative()) {
+      throw new IllegalArgumentException("window must not be negative: " + window);
+    }
+    synchronized (lock) {
+      pairRateWindow = window;
+    }
+  }
+
+  /**
+   * Refuses a message with 130429 when {@code messagesPerSecond} messages were already accepted in
+   * the second before it arrived, as Meta's throughput limit does; 0 turns it off (the default).
+   */
+  public void limitThroughput(int messagesPerSecond) {
+    if (messagesPerSecond < 0) {
+      throw new IllegalArgumentException("must not be negative: " + messagesPerSecond);
+    }
+    synchronized (lock) {
+      throughputPerSecond = messagesPerSecond;
+    }
+  }
+
+  /**
+   * How many accepted messages carried each {@code biz_opaque_callback_data} (messages without one
+   * are left out): a value above 1 is a message delivered twice.
+   */
+  public Map<String, Long> acceptedCountByCallbackData() {
+    Map<String, Long> counts = new TreeMap<>();
+    for (ReceivedMessage message : received()) {
+      JsonNode data = message.body().get("biz_opaque_callback_data");
+      if (data != null && data.isTextual()) {
+        counts.merge(data.textValue(), 1L, Long::sum);
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * Forgets every recorded request and message, the latency and every injection, and drops the
+   * connections left without an answer.
+   */
   public void reset() {
     synchronized (lock) {
       received.clear();
       requests.clear();
-      latency = Duration.ZERO;
+      minLatency = Duration.ZERO;
+      maxLatency = Duration.ZERO;
       failuresLeft = 0;
+      noAnswersLeft = 0;
+      outage = false;
+      optedOut.clear();
+      approvedLanguages.clear();
+      lastAcceptedTo.clear();
+      acceptedInLastSecond.clear();
+      pairRateWindow = Duration.ZERO;
+      throughputPerSecond = 0;
+      unanswered.forEach(HttpExchange::close);
+      unanswered.clear();
     }
   }
 
   @Override
   public void close() {
+    synchronized (lock) {
+      unanswered.forEach(HttpExchange::close);
+      unanswered.clear();
+    }
     server.stop(0);
     scheduler.shutdownNow();
     executor.shutdownNow();
@@ -236,7 +398,11 @@ public final class CloudApiSimulator implements AutoCloseable {
     synchronized (lock) {
       answer = decide(at, path, authorization, body);
       requests.add(new ReceivedRequest(at, path, answer.status(), body, answer.errorCode()));
-      delay = latency;
+      if (answer == Answer.NONE) {
+        unanswered.add(exchange);
+        return;
+      }
+      delay = latency();
     }
     if (delay.isZero()) {
       send(exchange, answer);
@@ -249,6 +415,15 @@ public final class CloudApiSimulator implements AutoCloseable {
     }
   }
 
+  /** Called under the lock. */
+  private Duration latency() {
+    if (minLatency.equals(maxLatency)) {
+      return minLatency;
+    }
+    long spread = maxLatency.toNanos() - minLatency.toNanos();
+    return minLatency.plusNanos(ThreadLocalRandom.current().nextLong(spread + 1));
+  }
+
   private static void send(HttpExchange exchange, Answer answer) {
     try (exchange) {
       if (answer.status() == 401) {
@@ -256,7 +431,11 @@ public final class CloudApiSimulator implements AutoCloseable {
             .getResponseHeaders()
             .set("WWW-Authenticate", "OAuth \"Facebook Platform\" \"invalid_token\"");
       }
-      respond(exchange, answer.status(), "application/json", answer.body().toString());
+      if (answer.body() == null) {
+        respond(exchange, answer.status(), "text/plain; charset=utf-8", OUTAGE_TEXT);
+      } else {
+        respond(exchange, answer.status(), "application/json", answer.body().toString());
+      }
     } catch (IOException e) {
       LOG.debug("Cloud API simulator could not answer a send (the client may have given up)", e);
     }
@@ -267,6 +446,13 @@ public final class CloudApiSimulator implements AutoCloseable {
     Matcher send = SEND_PATH.matcher(path);
     if (!send.matches()) {
       return error(CloudApiError.of(400, 100, "Unsupported post request: " + path));
+    }
+    if (outage) {
+      return Answer.OUTAGE;
+    }
+    if (noAnswersLeft > 0) {
+      noAnswersLeft--;
+      return Answer.NONE;
     }
     if (authorization == null) {
       return error(CloudApiError.of(401, 190, "An access token is required"));
@@ -286,8 +472,38 @@ public final class CloudApiSimulator implements AutoCloseable {
       return error(rejection.get());
     }
     String to = body.get("to").textValue();
+    String language = body.path("template").path("language").path("code").asText();
+    if (!approvedLanguages.isEmpty() && !approvedLanguages.contains(language)) {
+      return error(
+          CloudApiError.of(
+              404, 132001, "template name does not exist in the translation " + language));
+    }
+    if (optedOut.contains(to)) {
+      return error(CloudApiError.of(400, 131050, "the user stopped marketing messages"));
+    }
+    Instant last = lastAcceptedTo.get(to);
+    if (!pairRateWindow.isZero() && last != null && at.isBefore(last.plus(pairRateWindow))) {
+      return error(
+          CloudApiError.of(
+              400,
+              131056,
+              "a message to this number was accepted "
+                  + Duration.between(last, at).toMillis()
+                  + " ms before"));
+    }
+    while (!acceptedInLastSecond.isEmpty()
+        && !acceptedInLastSecond.peekFirst().isAfter(at.minusSeconds(1))) {
+      acceptedInLastSecond.removeFirst();
+    }
+    if (throughputPerSecond > 0 && acceptedInLastSecond.size() >= throughputPerSecond) {
+      return error(
+          CloudApiError.of(
+              400, 130429, "more than " + throughputPerSecond + " messages in one second"));
+    }
     String messageId = newMessageId();
     received.add(new ReceivedMessage(at, send.group(2), to, messageId, body));
+    lastAcceptedTo.put(to, at);
+    acceptedInLastSecond.addLast(at);
     ObjectNode answer = JsonNodeFactory.instance.objectNode();
     answer.put("messaging_product", "whatsapp");
     ObjectNode contact = answer.putArray("contacts").addObject();
@@ -329,5 +545,13 @@ public final class CloudApiSimulator implements AutoCloseable {
     }
   }
 
-  private record Answer(int status, JsonNode body, Integer errorCode) {}
+  /**
+   * @param body null for a plain-text answer without a Cloud API error
+   */
+  private record Answer(int status, JsonNode body, Integer errorCode) {
+    /** Recorded with status 0 and never answered. */
+    static final Answer NONE = new Answer(0, null, null);
+
+    static final Answer OUTAGE = new Answer(503, null, null);
+  }
 }

@@ -1,6 +1,9 @@
 package dev.cartrescue.testkit.cloudapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +14,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -278,6 +283,151 @@ class CloudApiSimulatorTest {
   }
 
   @Test
+  void answersEverySendWithAPlain503DuringAnOutageThenRecovers() throws Exception {
+    simulator.startOutage();
+
+    HttpResponse<String> during = post(SEND_PATH, TOKEN, VALID);
+    HttpResponse<String> withoutToken = post(SEND_PATH, null, VALID);
+    simulator.endOutage();
+    HttpResponse<String> after = post(SEND_PATH, TOKEN, VALID);
+
+    assertThat(during.statusCode()).isEqualTo(503);
+    assertThat(during.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+    assertThat(withoutToken.statusCode()).isEqualTo(503);
+    assertThat(after.statusCode()).isEqualTo(200);
+    assertThat(simulator.requests())
+        .extracting(ReceivedRequest::status, ReceivedRequest::errorCode)
+        .containsExactly(tuple(503, null), tuple(503, null), tuple(200, null));
+    assertThat(simulator.received()).hasSize(1);
+  }
+
+  @Test
+  void anOutageForADurationEndsByItself() throws Exception {
+    simulator.outageFor(Duration.ofMillis(200));
+
+    assertThat(post(SEND_PATH, TOKEN, VALID).statusCode()).isEqualTo(503);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    int status = 503;
+    while (status == 503 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      status = post(SEND_PATH, TOKEN, VALID).statusCode();
+    }
+    assertThat(status).isEqualTo(200);
+  }
+
+  @Test
+  void leavesASendWithoutAnswerAndDeliversNothing() throws Exception {
+    simulator.noAnswerNext(1);
+
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + SEND_PATH))
+            .header("Authorization", "Bearer " + TOKEN)
+            .timeout(Duration.ofMillis(300))
+            .POST(HttpRequest.BodyPublishers.ofString(VALID))
+            .build();
+    assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(HttpTimeoutException.class);
+
+    assertThat(post(SEND_PATH, TOKEN, VALID).statusCode()).isEqualTo(200);
+    assertThat(simulator.requests()).extracting(ReceivedRequest::status).containsExactly(0, 200);
+    assertThat(simulator.received()).hasSize(1);
+  }
+
+  @Test
+  void refusesANumberThatStoppedMarketingMessagesWith131050() throws Exception {
+    simulator.optOut("+33612345678");
+
+    HttpResponse<String> optedOut = post(SEND_PATH, TOKEN, VALID);
+    HttpResponse<String> other =
+        post(SEND_PATH, TOKEN, mutate(VALID, r -> r.put("to", "+4915112345678")));
+
+    assertThat(optedOut.statusCode()).isEqualTo(400);
+    assertMetaError(optedOut, 131050);
+    assertThat(other.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void refusesASecondMessageToOneNumberWithinThePairRateWindowWith131056() throws Exception {
+    simulator.enforcePairRate(Duration.ofMillis(500));
+    String otherNumber = mutate(VALID, r -> r.put("to", "+4915112345678"));
+
+    assertThat(post(SEND_PATH, TOKEN, VALID).statusCode()).isEqualTo(200);
+    HttpResponse<String> tooSoon = post(SEND_PATH, TOKEN, VALID);
+    assertThat(post(SEND_PATH, TOKEN, otherNumber).statusCode()).isEqualTo(200);
+    Thread.sleep(600);
+    HttpResponse<String> later = post(SEND_PATH, TOKEN, VALID);
+
+    assertThat(tooSoon.statusCode()).isEqualTo(400);
+    assertMetaError(tooSoon, 131056);
+    assertThat(later.statusCode()).isEqualTo(200);
+    assertThat(simulator.received()).hasSize(3);
+  }
+
+  @Test
+  void refusesMessagesBeyondTheThroughputLimitWith130429() throws Exception {
+    simulator.limitThroughput(2);
+
+    List<Integer> codes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      codes.add(post(SEND_PATH, TOKEN, mutate(VALID, numbered(i))).statusCode());
+    }
+
+    // Three requests in a row take far less than a second, even on a loaded machine.
+    assertThat(codes).containsExactly(200, 200, 400);
+    assertThat(simulator.requests().get(2).errorCode()).isEqualTo(130429);
+  }
+
+  @Test
+  void refusesALanguageTheTemplateIsNotApprovedInWith132001() throws Exception {
+    simulator.approveLanguages("en", "fr");
+
+    HttpResponse<String> german = post(SEND_PATH, TOKEN, mutate(VALID, r -> language(r, "de")));
+    HttpResponse<String> french = post(SEND_PATH, TOKEN, VALID);
+
+    assertThat(german.statusCode()).isEqualTo(404);
+    assertMetaError(german, 132001);
+    assertThat(french.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void waitsALatencyWithinTheGivenRange() throws Exception {
+    simulator.setLatency(Duration.ofMillis(100), Duration.ofMillis(200));
+
+    long start = System.nanoTime();
+    assertThat(post(SEND_PATH, TOKEN, VALID).statusCode()).isEqualTo(200);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void countsAcceptedMessagesByTheirCallbackData() throws Exception {
+    post(SEND_PATH, TOKEN, VALID);
+    post(SEND_PATH, TOKEN, VALID);
+    post(SEND_PATH, TOKEN, mutate(VALID, r -> r.put("biz_opaque_callback_data", "k-10")));
+    post(SEND_PATH, TOKEN, mutate(VALID, r -> r.remove("biz_opaque_callback_data")));
+
+    assertThat(simulator.acceptedCountByCallbackData())
+        .containsOnly(entry("k-9", 2L), entry("k-10", 1L));
+  }
+
+  @Test
+  void resetTurnsEveryInjectionOff() throws Exception {
+    simulator.startOutage();
+    simulator.optOut("+33612345678");
+    simulator.enforcePairRate(Duration.ofMinutes(1));
+    simulator.limitThroughput(1);
+    simulator.approveLanguages("de");
+    simulator.noAnswerNext(3);
+
+    simulator.reset();
+
+    assertThat(post(SEND_PATH, TOKEN, VALID).statusCode()).isEqualTo(200);
+    assertThat(post(SEND_PATH, TOKEN, VALID).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void showsDeliveredMessagesNewestFirstAsHtmlAndJson() throws Exception {
     post(SEND_PATH, TOKEN, VALID);
     post(SEND_PATH, TOKEN, mutate(VALID, r -> bodyText(r, "<Zoé & co>")));
@@ -349,6 +499,14 @@ class CloudApiSimulatorTest {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static Consumer<ObjectNode> numbered(int i) {
+    return r -> r.put("to", "+3361234567" + i);
+  }
+
+  private static void language(ObjectNode request, String code) {
+    ((ObjectNode) template(request).get("language")).put("code", code);
   }
 
   private static ObjectNode template(ObjectNode request) {

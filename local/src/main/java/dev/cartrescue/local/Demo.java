@@ -348,7 +348,9 @@ public final class Demo implements AutoCloseable {
     out.println("Stopping: no more shoppers; committing the last outcomes, then the job stops.");
     LOG.info("Stopping the demo: shoppers, then Cloud API sends");
     shoppers.close();
-    failures.holdBackEverySend();
+    failures.close();
+    // From now on the phone receives nothing: the job retries its sends until it is cancelled.
+    cloudApi.startOutage();
     // Messages the phone got have their outcome committed by the next checkpoints.
     long from = System.nanoTime();
     DemoSummary summary;

@@ -82,15 +82,6 @@ final class FailureInjector implements AutoCloseable {
     return 1 + (long) Math.floor((sends - first) * share + EPSILON);
   }
 
-  /**
-   * From now on every send is throttled, so the phone receives nothing more: the job keeps retrying
-   * them until it is cancelled, and every message delivered so far has its outcome on its way.
-   */
-  void holdBackEverySend() throws InterruptedException {
-    close();
-    cloudApi.failNext(Integer.MAX_VALUE, 429, RETRYABLE_CODE);
-  }
-
   @Override
   public void close() throws InterruptedException {
     ticker.shutdownNow();

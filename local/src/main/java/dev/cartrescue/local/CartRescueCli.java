@@ -11,6 +11,7 @@ public final class CartRescueCli {
     String[] rest = args.length == 0 ? args : Arrays.copyOfRange(args, 1, args.length);
     switch (command) {
       case "run" -> LocalRun.main(rest);
+      case "demo" -> Demo.main(rest);
       case "help", "--help", "-h" -> System.out.println(usage());
       default -> {
         System.err.println("cart-rescue: unknown command '" + command + "'\n" + usage());

@@ -1,0 +1,149 @@
+package dev.cartrescue.local;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cartrescue.job.config.CartRescueOptions;
+import dev.cartrescue.testkit.cloudapi.ReceivedMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo as a user runs it, for a minute, in this JVM, on free ports so that it never clashes
+ * with a demo running on the same machine. What it prints is checked against what Kafka and the
+ * simulated phone hold.
+ */
+class DemoTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void aMinuteOfShoppersGivesASummaryThatAgreesWithTheOutcomesTopicAndThePhone(@TempDir Path temp)
+      throws Exception {
+    DemoOptions options =
+        DemoOptions.parse("--duration", "60s", "--web-ui.port", "0", "--simulator.port", "0")
+            .withCheckpointDir(temp.resolve("checkpoints"));
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+    try (Demo demo =
+        Demo.start(options, new PrintStream(console, true, UTF_8), new CountDownLatch(1))) {
+      DemoSummary summary = demo.run();
+
+      CartRescueOptions job = demo.jobOptions();
+      List<JsonNode> outcomes = values(demo.kafka().readAll(job.outcomesTopic));
+      Map<String, Long> byOutcome = countBy(outcomes, "outcome");
+      Map<String, Long> byReason =
+          countBy(outcomes.stream().filter(o -> is(o, "suppressed")).toList(), "reason");
+      assertThat(summary.carts()).isEqualTo(outcomes.size());
+      assertThat(summary.sent()).isEqualTo(byOutcome.getOrDefault("sent", 0L));
+      assertThat(summary.suppressed()).isEqualTo(byOutcome.getOrDefault("suppressed", 0L));
+      assertThat(summary.failed()).isEqualTo(byOutcome.getOrDefault("failed", 0L));
+      assertThat(summary.suppressedByReason()).isEqualTo(byReason);
+      assertThat(summary.line())
+          .isEqualTo(
+              "demo summary: carts=%d sent=%d suppressed=%d failed=%d"
+                  .formatted(
+                      outcomes.size(),
+                      byOutcome.getOrDefault("sent", 0L),
+                      byOutcome.getOrDefault("suppressed", 0L),
+                      byOutcome.getOrDefault("failed", 0L)));
+
+      List<ReceivedMessage> phone = demo.cloudApi().received();
+      assertThat(summary.sent()).isPositive().isEqualTo(phone.size());
+      assertThat(messageIdsOfSentOutcomes(outcomes))
+          .isEqualTo(phone.stream().map(ReceivedMessage::messageId).collect(Collectors.toSet()));
+      assertThat(byReason).as("suppression reasons").hasSizeGreaterThanOrEqualTo(3);
+      assertThat(summary.failed()).as("sends the simulator failed").isPositive();
+      assertThat(summary.deadLetters())
+          .isPositive()
+          .isEqualTo(demo.kafka().readAll(job.deadLetterTopic).size());
+      assertThat(outcomes.stream().map(DemoTest::cart).distinct().count())
+          .as("one outcome per abandoned cart")
+          .isEqualTo(outcomes.size());
+    }
+
+    List<String> lines = console.toString(UTF_8).lines().toList();
+    assertThat(lines).anyMatch(l -> l.contains("Phone") && l.contains("http://127.0.0.1:"));
+    assertThat(lines)
+        .anyMatch(
+            l ->
+                l.matches(
+                    "\\[00:\\d[05]] carts \\d+ \\| sent \\d+ \\| suppressed \\d+.* \\| failed \\d+"
+                        + " \\| dead letters \\d+"));
+    assertThat(lines).anyMatch(l -> l.startsWith("[01:00] carts "));
+  }
+
+  @Test
+  void aBadDemoOptionIsRefusedWithOneLineAndStatusTwo() throws Exception {
+    Process demo =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Demo.class.getName(),
+                "--duration",
+                "60s",
+                "--failure-rate",
+                "lots")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    String stderr = new String(demo.getErrorStream().readAllBytes(), UTF_8);
+    assertThat(demo.waitFor(Duration.ofMinutes(1).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+    assertThat(demo.exitValue()).isEqualTo(2);
+    assertThat(stderr.lines())
+        .containsExactly(
+            "cart-rescue demo: option --failure-rate: 'lots' is not a share between 0 and 1"
+                + " (0.02)");
+  }
+
+  private static List<JsonNode> values(List<ConsumerRecord<String, String>> records) {
+    return records.stream().map(r -> read(r.value())).toList();
+  }
+
+  private static JsonNode read(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, Long> countBy(List<JsonNode> outcomes, String field) {
+    return outcomes.stream()
+        .collect(Collectors.groupingBy(o -> o.get(field).asText(), Collectors.counting()));
+  }
+
+  private static boolean is(JsonNode outcome, String kind) {
+    return outcome.get("outcome").asText().equals(kind);
+  }
+
+  private static Set<String> messageIdsOfSentOutcomes(List<JsonNode> outcomes) {
+    return outcomes.stream()
+        .filter(o -> is(o, "sent"))
+        .map(o -> o.get("message_id").asText())
+        .collect(Collectors.toSet());
+  }
+
+  private static String cart(JsonNode outcome) {
+    return outcome.get("contact_id").asText()
+        + " "
+        + outcome.get("cart_id").asText()
+        + " "
+        + outcome.get("deadline").asText();
+  }
+}

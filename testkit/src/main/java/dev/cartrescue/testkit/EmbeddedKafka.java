@@ -97,6 +97,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /** Where the broker keeps its logs; deleted on close. */
+  public Path baseDirectory() {
+    return baseDirectory;
+  }
+
   public String bootstrapServers() {
     return bootstrapServers;
   }

@@ -280,9 +280,10 @@ class FaultInjectionTest {
     final List<Instant> killTimes = new ArrayList<>();
 
     void kill() throws InterruptedException {
-      killTimes.add(Instant.now());
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
+      // When it is certainly dead: a dying process may still send for a few milliseconds.
+      killTimes.add(Instant.now());
     }
 
     private boolean hasCheckpoint() {

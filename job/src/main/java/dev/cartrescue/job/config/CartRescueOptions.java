@@ -206,8 +206,22 @@ public final class CartRescueOptions {
 
   /** Parses command-line arguments, reading {@code --config FILE} first when given. */
   public static CartRescueOptions parse(String... args) {
+    Map<String, String> flags = flags(args);
+    String configFile = flags.remove("config");
+    Map<String, String> merged = new LinkedHashMap<>();
+    if (configFile != null) {
+      merged.putAll(readYaml(Path.of(configFile)));
+    }
+    merged.putAll(flags);
+    return of(merged);
+  }
+
+  /**
+   * {@code --key value} and {@code --key=value} pairs, in order; the one reader of command-line
+   * flags in the project (the demo's own flags go through it too).
+   */
+  public static Map<String, String> flags(String... args) {
     Map<String, String> flags = new LinkedHashMap<>();
-    String configFile = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--") || arg.length() == 2) {
@@ -224,18 +238,9 @@ public final class CartRescueOptions {
       } else {
         throw new OptionsException("option --" + key + " needs a value");
       }
-      if (key.equals("config")) {
-        configFile = value;
-      } else {
-        flags.put(key, value);
-      }
+      flags.put(key, value);
     }
-    Map<String, String> merged = new LinkedHashMap<>();
-    if (configFile != null) {
-      merged.putAll(readYaml(Path.of(configFile)));
-    }
-    merged.putAll(flags);
-    return of(merged);
+    return flags;
   }
 
   /** Options from a map of the contract's keys; defaults fill the rest. */

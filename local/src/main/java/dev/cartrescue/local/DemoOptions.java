@@ -1,8 +1,11 @@
 package dev.cartrescue.local;
 
+import dev.cartrescue.job.config.CartRescueOptions;
+import dev.cartrescue.job.config.OptionsException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,22 +68,15 @@ public record DemoOptions(
     int webUiPort = d.webUiPort;
     int simulatorPort = d.simulatorPort;
     long seed = d.seed;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new InvalidOption("unexpected argument '" + arg + "': options are --key value");
-      }
-      String key = arg.substring(2);
-      String value;
-      int eq = key.indexOf('=');
-      if (eq >= 0) {
-        value = key.substring(eq + 1);
-        key = key.substring(0, eq);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new InvalidOption("option --" + key + " needs a value");
-      }
+    Map<String, String> flags;
+    try {
+      flags = CartRescueOptions.flags(args);
+    } catch (OptionsException e) {
+      throw new InvalidOption(e.getMessage());
+    }
+    for (Map.Entry<String, String> flag : flags.entrySet()) {
+      String key = flag.getKey();
+      String value = flag.getValue();
       String v = value.strip();
       switch (key) {
         case "duration" ->

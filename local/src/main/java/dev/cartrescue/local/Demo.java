@@ -413,9 +413,9 @@ public final class Demo implements AutoCloseable {
 
   /** Stops whatever is still running, the broker last. */
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     LOG.info("Closing the demo");
-    Exception failure = null;
+    IOException failure = null;
     for (AutoCloseable step :
         List.<AutoCloseable>of(
             () -> {
@@ -457,7 +457,7 @@ public final class Demo implements AutoCloseable {
         step.close();
       } catch (Exception e) {
         if (failure == null) {
-          failure = e;
+          failure = new IOException("the demo did not close cleanly", e);
         } else {
           failure.addSuppressed(e);
         }

@@ -83,8 +83,12 @@ final class FailureInjector implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     ticker.shutdownNow();
-    ticker.awaitTermination(5, TimeUnit.SECONDS);
+    try {
+      ticker.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

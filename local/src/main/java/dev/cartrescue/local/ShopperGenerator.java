@@ -64,8 +64,12 @@ final class ShopperGenerator implements AutoCloseable {
 
   /** Stops the shoppers after the record being written, if any. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stop.countDown();
-    thread.join(Duration.ofSeconds(30).toMillis());
+    try {
+      thread.join(Duration.ofSeconds(30).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

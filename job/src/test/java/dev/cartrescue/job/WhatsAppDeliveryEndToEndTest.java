@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cartrescue.job.config.CartRescueOptions;
 import dev.cartrescue.testkit.EmbeddedKafka;
+import dev.cartrescue.testkit.LogCapture;
 import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
 import dev.cartrescue.testkit.cloudapi.ReceivedRequest;
 import java.net.ServerSocket;

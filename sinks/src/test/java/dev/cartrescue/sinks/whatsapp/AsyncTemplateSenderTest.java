@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.cartrescue.sinks.whatsapp.SendResult.Status;
+import dev.cartrescue.testkit.LogCapture;
 import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
 import dev.cartrescue.testkit.cloudapi.ReceivedMessage;
 import dev.cartrescue.testkit.cloudapi.ReceivedRequest;

@@ -1,4 +1,4 @@
-package dev.cartrescue.job;
+package dev.cartrescue.testkit;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -19,7 +19,7 @@ import org.apache.logging.log4j.core.config.Property;
  * Collects what one logger (and those below it; {@code ""} for all) writes at a level, for tests
  * that check log lines; puts the logger back as it was when closed.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final LoggerContext context;
@@ -79,20 +79,20 @@ final class LogCapture implements AutoCloseable {
     return text.toString();
   }
 
-  static LogCapture of(String loggerName, Level level) {
+  public static LogCapture of(String loggerName, Level level) {
     return new LogCapture(loggerName, level);
   }
 
-  List<String> lines() {
+  public List<String> lines() {
     return List.copyOf(lines);
   }
 
-  List<String> linesAt(Level level) {
+  public List<String> linesAt(Level level) {
     return lines.stream().filter(line -> line.startsWith(level + " ")).toList();
   }
 
   /** Everything captured, with each thrown exception's stack trace, as one text. */
-  String text() {
+  public String text() {
     return String.join("\n", lines);
   }
 

@@ -33,10 +33,11 @@ public final class EventTimeWatermarks {
    *       time does not move without records (what a replay wants).
    * </ul>
    *
-   * Watermarks never go backwards.
+   * A spell only counts while Kafka can serve {@code topic} ({@link TopicAvailability}): during a
+   * broker outage no partition follows the clock or steps aside. Watermarks never go backwards.
    */
   public static <T> WatermarkStrategy<Parsed<T>> forInputs(
-      Duration outOfOrderness, @Nullable Duration idleAdvance) {
+      Duration outOfOrderness, @Nullable Duration idleAdvance, KafkaSettings kafka, String topic) {
     if (outOfOrderness.isNegative()) {
       throw new IllegalArgumentException("out-of-orderness must not be negative");
     }
@@ -52,7 +53,8 @@ public final class EventTimeWatermarks {
                     quietAfter,
                     followClock,
                     context.getInputActivityClock(),
-                    SystemClock.getInstance()))
+                    SystemClock.getInstance(),
+                    TopicAvailability.of(kafka, topic)))
         // Dead letters keep their Kafka timestamp: they go on to the dead-letter topic with it.
         .withTimestampAssigner(
             (parsed, kafkaTimestamp) -> parsed.isValid() ? parsed.eventTime : kafkaTimestamp);

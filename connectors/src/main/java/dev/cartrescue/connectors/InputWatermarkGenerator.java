@@ -1,6 +1,7 @@
 package dev.cartrescue.connectors;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -18,8 +19,11 @@ import org.apache.flink.util.clock.RelativeClock;
  * whole backlog late.
  *
  * <p>Quiet spells are measured on Flink's input activity clock, which stands still while the source
- * is backpressured: a partition that is merely waiting for the job to catch up is not quiet.
- * Watermarks never go backwards, whichever way they were made.
+ * is backpressured: a partition that is merely waiting for the job to catch up is not quiet. Nor is
+ * a partition whose topic Kafka cannot serve ({@link TopicAvailability}): during a broker outage
+ * the producers hold their records back, and they must not find event time moved past them when
+ * Kafka is back. A quiet spell starts again when the topic is available again. Watermarks never go
+ * backwards, whichever way they were made.
  */
 final class InputWatermarkGenerator<T> implements WatermarkGenerator<Parsed<T>> {
   static final Duration FIRST_RECORD_GRACE = Duration.ofSeconds(30);
@@ -30,6 +34,7 @@ final class InputWatermarkGenerator<T> implements WatermarkGenerator<Parsed<T>> 
   private final boolean followClock;
   private final RelativeClock activityClock;
   private final Clock wallClock;
+  private final BooleanSupplier topicAvailable;
 
   private long maxEventTime = Long.MIN_VALUE;
   private long lastActivity;
@@ -42,13 +47,15 @@ final class InputWatermarkGenerator<T> implements WatermarkGenerator<Parsed<T>> 
       Duration quietAfter,
       boolean followClock,
       RelativeClock activityClock,
-      Clock wallClock) {
+      Clock wallClock,
+      BooleanSupplier topicAvailable) {
     this.outOfOrdernessMillis = outOfOrderness.toMillis();
     this.quietAfterMillis = quietAfter.toMillis();
     this.quietBeforeFirstRecordMillis = Math.max(quietAfterMillis, FIRST_RECORD_GRACE.toMillis());
     this.followClock = followClock;
     this.activityClock = activityClock;
     this.wallClock = wallClock;
+    this.topicAvailable = topicAvailable;
     // A partition that never gets a record is quiet from the start.
     this.lastActivity = activityClock.relativeTimeMillis();
   }
@@ -66,6 +73,9 @@ final class InputWatermarkGenerator<T> implements WatermarkGenerator<Parsed<T>> 
 
   @Override
   public void onPeriodicEmit(WatermarkOutput output) {
+    if (!topicAvailable.getAsBoolean()) {
+      lastActivity = activityClock.relativeTimeMillis();
+    }
     long quietFor = activityClock.relativeTimeMillis() - lastActivity;
     boolean quiet = quietFor >= (hadRecord ? quietAfterMillis : quietBeforeFirstRecordMillis);
     long candidate = minus(maxEventTime, outOfOrdernessMillis + 1);

@@ -1,5 +1,6 @@
 package dev.cartrescue.connectors;
 
+import static dev.cartrescue.connectors.KafkaSettings.StartingOffsets.COMMITTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -30,6 +31,9 @@ class EventTimeWatermarksTest {
 
   private final RecordingOutput output = new RecordingOutput();
 
+  /** Whether Kafka can serve the partition's topic (TopicAvailability in the job). */
+  private boolean topicAvailable = true;
+
   @Test
   void holdsTheWatermarkBehindTheLatestEventByTheOutOfOrderness() {
     var generator = generator(IDLE_ADVANCE);
@@ -45,7 +49,11 @@ class EventTimeWatermarksTest {
   @Test
   void takesEventTimeFromTheParsedRecordAndKeepsKafkaTimeForDeadLetters() {
     TimestampAssigner<Parsed<String>> assigner =
-        EventTimeWatermarks.<String>forInputs(OUT_OF_ORDERNESS, IDLE_ADVANCE)
+        EventTimeWatermarks.<String>forInputs(
+                OUT_OF_ORDERNESS,
+                IDLE_ADVANCE,
+                new KafkaSettings("localhost:9", "g", COMMITTED, null),
+                "t")
             .createTimestampAssigner(
                 new TimestampAssignerSupplier.Context() {
                   @Override
@@ -155,6 +163,57 @@ class EventTimeWatermarksTest {
   }
 
   @Test
+  void doesNotTakeAKafkaOutageForQuiet() {
+    var generator = generator(IDLE_ADVANCE);
+    generator.onEvent(valid(T0), T0, output);
+    advance(Duration.ofSeconds(30));
+    generator.onPeriodicEmit(output);
+
+    // The broker goes down: producers hold their records back; event time must wait for them.
+    topicAvailable = false;
+    advance(Duration.ofMinutes(10));
+    generator.onPeriodicEmit(output);
+    assertThat(output.lastWatermark()).isEqualTo(T0 - TEN_SECONDS - 1);
+
+    // Back: the quiet spell starts again, so the held-back records arrive on time.
+    topicAvailable = true;
+    advance(IDLE_ADVANCE.minusMillis(1));
+    generator.onPeriodicEmit(output);
+    assertThat(output.lastWatermark()).isEqualTo(T0 - TEN_SECONDS - 1);
+    long heldBack = wall.absoluteTimeMillis() - Duration.ofMinutes(5).toMillis();
+    generator.onEvent(valid(heldBack), heldBack, output);
+    generator.onPeriodicEmit(output);
+    assertThat(output.lastWatermark()).isEqualTo(heldBack - TEN_SECONDS - 1);
+  }
+
+  @Test
+  void doesNotMarkAPartitionIdleDuringAKafkaOutage() {
+    var generator = generator(null);
+    generator.onEvent(valid(T0), T0, output);
+    topicAvailable = false;
+
+    advance(Duration.ofMinutes(10));
+    generator.onPeriodicEmit(output);
+
+    assertThat(output.events).doesNotContain("idle");
+  }
+
+  @Test
+  void stopsFollowingTheClockWhileKafkaIsDown() {
+    var generator = generator(IDLE_ADVANCE);
+    generator.onEvent(valid(T0), T0, output);
+    advance(IDLE_ADVANCE);
+    generator.onPeriodicEmit(output);
+    long followed = output.lastWatermark();
+
+    topicAvailable = false;
+    advance(Duration.ofMinutes(3));
+    generator.onPeriodicEmit(output);
+
+    assertThat(output.lastWatermark()).isEqualTo(followed);
+  }
+
+  @Test
   void followsTheWallClockFromTheStartWhenAPartitionNeverHadARecord() {
     var generator = generator(IDLE_ADVANCE);
 
@@ -237,7 +296,8 @@ class EventTimeWatermarksTest {
         idleAdvance != null ? idleAdvance : EventTimeWatermarks.IDLENESS_TIMEOUT,
         idleAdvance != null,
         activity,
-        wall);
+        wall,
+        () -> topicAvailable);
   }
 
   private void advance(Duration duration) {

@@ -187,7 +187,8 @@ class KafkaRoundTripTest {
                 "quiet",
                 new EventParser(),
                 Parsed.typeInfo(TypeInformation.of(Event.class))),
-            EventTimeWatermarks.forInputs(Duration.ZERO, Duration.ofSeconds(1)),
+            EventTimeWatermarks.forInputs(
+                Duration.ZERO, Duration.ofSeconds(1), settings("quiet-test"), "quiet"),
             "quiet");
     // A deadline after the last event: only a watermark that follows the clock reaches it.
     DataStream<String> deadlines =
@@ -275,7 +276,8 @@ class KafkaRoundTripTest {
   private static DataStream<Parsed<Event>> readEvents(
       StreamExecutionEnvironment env, String topic, String groupId) {
     WatermarkStrategy<Parsed<Event>> watermarks =
-        EventTimeWatermarks.forInputs(Duration.ofSeconds(10), Duration.ofMinutes(1));
+        EventTimeWatermarks.forInputs(
+            Duration.ofSeconds(10), Duration.ofMinutes(1), settings(groupId), topic);
     return env.fromSource(
             KafkaInputs.source(
                 settings(groupId),

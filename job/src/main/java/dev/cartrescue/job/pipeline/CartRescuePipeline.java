@@ -234,7 +234,8 @@ public final class CartRescuePipeline {
         parser,
         type,
         deadLetters,
-        EventTimeWatermarks.forInputs(options.outOfOrderness, options.idleAdvance));
+        EventTimeWatermarks.forInputs(
+            options.outOfOrderness, options.idleAdvance, options.kafka, topic));
   }
 
   private <T> DataStream<T> read(

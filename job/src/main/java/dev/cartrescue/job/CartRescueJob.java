@@ -56,12 +56,18 @@ public final class CartRescueJob {
    */
   public static StreamExecutionEnvironment environment(
       CartRescueOptions options, Configuration extra) {
-    Configuration conf = FlinkSettings.of(options);
-    conf.addAll(extra);
+    Configuration conf = configuration(options, extra);
     LOG.info("Starting {} with {}", NAME, options.describe());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     new CartRescuePipeline(options, WallClock.system()).build(env);
     return env;
+  }
+
+  /** The Flink configuration the job runs with: its own settings, then {@code extra}. */
+  public static Configuration configuration(CartRescueOptions options, Configuration extra) {
+    Configuration conf = FlinkSettings.of(options);
+    conf.addAll(extra);
+    return conf;
   }
 
   /** Starts the job without waiting for it to end. */

@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +62,22 @@ class EmbeddedKafkaTest {
     assertThat(kafka.readAll("stamped"))
         .singleElement()
         .satisfies(r -> assertThat(r.timestamp()).isEqualTo(1_763_805_600_000L));
+  }
+
+  @Test
+  void deliversAsyncSendsInTheOrderTheyWereMade() throws Exception {
+    kafka.createTopics(1, "async");
+
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      sends.add(kafka.sendAsync("async", "k", "v" + i, 1_000L + i));
+    }
+    CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
+
+    assertThat(kafka.readAll("async"))
+        .extracting(ConsumerRecord::value, ConsumerRecord::timestamp)
+        .containsExactly(
+            IntStream.range(0, 10).mapToObj(i -> tuple("v" + i, 1_000L + i)).toArray(Tuple[]::new));
   }
 
   @Test

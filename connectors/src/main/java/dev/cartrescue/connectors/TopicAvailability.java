@@ -17,6 +17,8 @@ import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether Kafka can serve a topic right now: the cluster answered within the last {@link
@@ -27,18 +29,25 @@ import org.apache.kafka.common.TopicPartitionInfo;
  * clock meanwhile would make all of them late (see {@link InputWatermarkGenerator}). So quiet only
  * counts while the topic is confirmed available.
  *
- * <p>One checker per Kafka cluster (client settings) and JVM asks for the metadata of every topic
- * in use, every {@link #CHECK_EVERY}, shared by all partitions' watermark generators of all jobs in
- * the JVM. It stops, and lets go of its Kafka client, once no generator has asked for {@link
- * #UNUSED_FOR} (a cancelled job), so that it never outlives its job's class loader for long.
+ * <p>One checker per Kafka cluster (client settings) and job class loader asks for the metadata of
+ * every topic in use, every {@link #CHECK_EVERY}, shared by all partitions' watermark generators of
+ * the job on a TaskManager. It stops, and lets go of its Kafka client, once no generator has asked
+ * for {@link #UNUSED_FOR} (a cancelled job), or when it fails in an unexpected way (a class loader
+ * closed by a failover under it: Kafka loads classes through the thread's context class loader);
+ * the next question starts a new one, from the asking task's thread.
  */
 final class TopicAvailability {
   static final Duration CHECK_EVERY = Duration.ofMillis(500);
   static final Duration CONFIRMED_FOR = Duration.ofMillis(1500);
   static final Duration UNUSED_FOR = Duration.ofMinutes(1);
 
-  private static final Map<KafkaSettings, TopicAvailability> CHECKERS = new ConcurrentHashMap<>();
+  private static final Logger LOG = LoggerFactory.getLogger(TopicAvailability.class);
+  private static final Map<Key, TopicAvailability> CHECKERS = new ConcurrentHashMap<>();
 
+  /** The cluster, and the class loader of the job whose tasks ask (identity). */
+  private record Key(KafkaSettings settings, ClassLoader loader) {}
+
+  private final Key key;
   private final KafkaSettings settings;
   private final Set<String> topics = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> confirmedAtNanos = new ConcurrentHashMap<>();
@@ -46,8 +55,9 @@ final class TopicAvailability {
   private volatile long lastAskedNanos = System.nanoTime();
   private Admin admin; // only the scheduler thread touches it
 
-  private TopicAvailability(KafkaSettings settings) {
-    this.settings = settings;
+  private TopicAvailability(Key key) {
+    this.key = key;
+    this.settings = key.settings();
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -63,9 +73,10 @@ final class TopicAvailability {
   }
 
   private static TopicAvailability checker(KafkaSettings settings, String topic) {
+    Key key = new Key(settings, Thread.currentThread().getContextClassLoader());
     TopicAvailability checker =
         CHECKERS.computeIfAbsent(
-            settings,
+            key,
             s -> {
               TopicAvailability created = new TopicAvailability(s);
               created.scheduler.scheduleWithFixedDelay(
@@ -108,8 +119,14 @@ final class TopicAvailability {
       }
     } catch (ExecutionException | TimeoutException e) {
       // Not confirmed: the topics count as unavailable once their last confirmation is too old.
+      // The next check starts from the bootstrap servers again, with a fresh client.
+      closeAdmin();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException | LinkageError e) {
+      // Unconfirmed from now on; the next question starts a new checker.
+      LOG.warn("Kafka topic availability check failed, starting again: {}", e.toString());
+      stop();
     }
   }
 
@@ -122,17 +139,24 @@ final class TopicAvailability {
     if (admin == null) {
       var props = settings.clientProperties();
       props.put(AdminClientConfig.CLIENT_ID_CONFIG, settings.groupId() + "-topic-availability");
+      // Kafka 4's default (rebootstrap) spins while no broker answers; a failed check starts a
+      // new client instead.
+      props.put(AdminClientConfig.METADATA_RECOVERY_STRATEGY_CONFIG, "none");
       admin = Admin.create(props);
     }
     return admin;
   }
 
   private void stop() {
-    CHECKERS.remove(settings, this);
+    CHECKERS.remove(key, this);
+    closeAdmin();
+    scheduler.shutdown();
+  }
+
+  private void closeAdmin() {
     if (admin != null) {
       admin.close(Duration.ZERO);
       admin = null;
     }
-    scheduler.shutdown();
   }
 }

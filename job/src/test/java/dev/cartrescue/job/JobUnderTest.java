@@ -2,11 +2,13 @@ package dev.cartrescue.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cartrescue.connectors.KafkaInputs;
 import dev.cartrescue.job.config.CartRescueOptions;
 import dev.cartrescue.testkit.EmbeddedKafka;
 import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The whole job as the end-to-end tests run it: on the contract's topics in a real Kafka broker in
@@ -28,6 +31,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * seconds, event time follows the wall clock after 2 quiet seconds). Tests change any option with
  * {@link #set} (for every later start) or with the flags of {@link #start} (for that start only),
  * then read what the job wrote: outcomes, capping events and dead letters.
+ *
+ * <p>Every start first writes one primer record into each partition of each input topic: a
+ * partition that is still empty when the job starts holds event time back for the first-record
+ * grace (30 s), and each test would wait for it. A primer belongs to a contact of its own, is of a
+ * kind that makes no cart and no dead letter (a page view, a bare profile, another system's capping
+ * event), and is older than any record a test writes, so it moves event time no further than the
+ * test's own records do.
  */
 public final class JobUnderTest implements AutoCloseable {
   private static final String PHONE_NUMBER_ID = "1234567890";
@@ -40,6 +50,7 @@ public final class JobUnderTest implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(250);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long PRIMER_TIME = Instant.parse("2020-01-01T00:00:00Z").toEpochMilli();
 
   private final EmbeddedKafka kafka;
   private final CloudApiSimulator cloudApi;
@@ -131,7 +142,8 @@ public final class JobUnderTest implements AutoCloseable {
 
   /**
    * Starts the job with the options set, changed by {@code flags} ({@code --key value}) for this
-   * start only. Creates the topics it names that do not exist yet.
+   * start only. Creates the topics it names that do not exist yet, and primes every input
+   * partition.
    */
   public JobClient start(String... flags) throws Exception {
     if (job != null) {
@@ -141,6 +153,7 @@ public final class JobUnderTest implements AutoCloseable {
     given.putAll(CartRescueOptions.flags(flags));
     createTopics(given);
     CartRescueOptions parsed = CartRescueOptions.of(given);
+    prime(parsed);
     job = CartRescueJob.start(parsed, flink);
     started = parsed;
     return job;
@@ -316,6 +329,32 @@ public final class JobUnderTest implements AutoCloseable {
         given.get("topic.capping"),
         given.get("topic.outcomes"),
         given.get("topic.dead-letter"));
+  }
+
+  private void prime(CartRescueOptions o) {
+    prime(o, o.clickstreamTopic, "{\"type\":\"page_view\",\"contact_id\":\"%s\",\"timestamp\":%d}");
+    prime(o, o.contactsTopic, "{\"contact_id\":\"%s\",\"updated_at\":%d}");
+    prime(o, o.cappingTopic, "{\"contact_id\":\"%s\",\"timestamp\":%d}");
+  }
+
+  /** One record in each partition, the JSON {@code format} filled with its contact and time. */
+  private void prime(CartRescueOptions o, String topic, String format) {
+    int count = KafkaInputs.partitions(o.kafka, topic);
+    for (int partition = 0; partition < count; partition++) {
+      String contact = primerContact(partition, count);
+      kafka.send(topic, contact, format.formatted(contact, PRIMER_TIME));
+    }
+  }
+
+  /** A contact whose records the producer's default partitioner puts into {@code partition}. */
+  private static String primerContact(int partition, int partitions) {
+    for (int i = 0; ; i++) {
+      String contact = "primer-" + i;
+      byte[] key = contact.getBytes(StandardCharsets.UTF_8);
+      if (Utils.toPositive(Utils.murmur2(key)) % partitions == partition) {
+        return contact;
+      }
+    }
   }
 
   private List<JsonNode> matching(Predicate<JsonNode> which) {

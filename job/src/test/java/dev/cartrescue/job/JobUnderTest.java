@@ -140,6 +140,17 @@ public final class JobUnderTest implements AutoCloseable {
     return options.get("topic." + name);
   }
 
+  /** The options set, as the {@code --key value} flags of {@code cart-rescue run}. */
+  public List<String> flags() {
+    List<String> flags = new ArrayList<>();
+    options.forEach(
+        (key, value) -> {
+          flags.add("--" + key);
+          flags.add(value);
+        });
+    return flags;
+  }
+
   /**
    * Starts the job with the options set, changed by {@code flags} ({@code --key value}) for this
    * start only. Creates the topics it names that do not exist yet, and primes every input

@@ -3,7 +3,6 @@ package dev.cartrescue.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cartrescue.connectors.InvalidRecordException;
 import dev.cartrescue.connectors.RecordParser;
 import dev.cartrescue.job.records.ClickEventParser;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * job runs with restarts disabled, so a single failure caused by input would end it.
  */
 class BadInputEndToEndTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int GOOD_CARTS = 10;
   private static final int KAFKA_SAFE_SIZE = 900_000;
 

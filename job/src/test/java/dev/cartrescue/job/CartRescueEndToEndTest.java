@@ -3,6 +3,7 @@ package dev.cartrescue.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cartrescue.testkit.EmbeddedKafka;
 import dev.cartrescue.testkit.cloudapi.ReceivedMessage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,7 @@ class CartRescueEndToEndTest {
   private static final AtomicInteger RUNS = new AtomicInteger();
 
   private static JobUnderTest job;
+  private static EmbeddedKafka kafka;
   private static long base;
   private static final Map<String, List<JsonNode>> firstRunOutcomes = new HashMap<>();
 
@@ -45,7 +47,8 @@ class CartRescueEndToEndTest {
   @BeforeAll
   static void startTheWorld() throws Exception {
     job = JobUnderTest.create(temp, TOKEN, 2);
-    job.kafka().createTopics(2, CAPPING_REPLAY);
+    kafka = job.kafka();
+    kafka.createTopics(2, CAPPING_REPLAY);
     writeTheStory();
   }
 
@@ -89,16 +92,15 @@ class CartRescueEndToEndTest {
     job.profile("c-dup", "33", "0612345608", true, "Jo", null, base - 60 * SECOND);
 
     // Broken records of every kind, before good ones that must still flow.
-    job.kafka().send("clickstream", "x", "this is not json", base - 30 * SECOND);
-    job.kafka()
-        .send("clickstream", "x", "{\"type\":\"add_to_cart\",\"timestamp\":1}", base - 30 * SECOND);
-    job.kafka()
-        .send(
-            "clickstream",
-            "x",
-            "{\"type\":\"page_view\",\"contact_id\":\"x\",\"timestamp\":\"yesterday\"}",
-            base - 30 * SECOND);
-    job.kafka().send("contacts", "y", "[1,2,3]", base - 30 * SECOND);
+    kafka.send("clickstream", "x", "this is not json", base - 30 * SECOND);
+    kafka.send(
+        "clickstream", "x", "{\"type\":\"add_to_cart\",\"timestamp\":1}", base - 30 * SECOND);
+    kafka.send(
+        "clickstream",
+        "x",
+        "{\"type\":\"page_view\",\"contact_id\":\"x\",\"timestamp\":\"yesterday\"}",
+        base - 30 * SECOND);
+    kafka.send("contacts", "y", "[1,2,3]", base - 30 * SECOND);
 
     add("c-sent", "k-sent", "sku-1", "Trail shoe", base);
     add("c-sent", "k-sent", "sku-2", "Rain jacket", base + 1);
@@ -112,12 +114,11 @@ class CartRescueEndToEndTest {
     add("c-us", "k-us", "sku-1", "Trail shoe", base);
     add("c-restart", "k-restart-1", "sku-1", "Trail shoe", base);
     add("c-cancel", "k-cancel", "sku-1", "Trail shoe", base);
-    job.kafka()
-        .send(
-            "clickstream",
-            "c-dup",
-            click("add_to_cart", "c-dup", base, "e-dup-add").replace("}}", ",\"quantity\":2}}"),
-            base);
+    kafka.send(
+        "clickstream",
+        "c-dup",
+        click("add_to_cart", "c-dup", base, "e-dup-add").replace("}}", ",\"quantity\":2}}"),
+        base);
     remove("c-empty", "sku-1", base + SECOND);
     purchase("c-cancel", base + SECOND);
     add("c-restart", "k-restart-2", "sku-2", "Rain jacket", base + 2 * SECOND);
@@ -125,16 +126,15 @@ class CartRescueEndToEndTest {
     String removal =
         click("remove_from_cart", "c-dup", base + SECOND, "e-dup-remove")
             .replace("}}", ",\"quantity\":1}}");
-    job.kafka().send("clickstream", "c-dup", removal, base + SECOND);
-    job.kafka().send("clickstream", "c-dup", removal, base + SECOND);
-    job.kafka()
-        .send(
-            "clickstream",
-            "c-sent",
-            "{\"type\":\"page_view\",\"contact_id\":\"c-sent\",\"timestamp\":"
-                + (base + 3 * SECOND)
-                + "}",
-            base + 3 * SECOND);
+    kafka.send("clickstream", "c-dup", removal, base + SECOND);
+    kafka.send("clickstream", "c-dup", removal, base + SECOND);
+    kafka.send(
+        "clickstream",
+        "c-sent",
+        "{\"type\":\"page_view\",\"contact_id\":\"c-sent\",\"timestamp\":"
+            + (base + 3 * SECOND)
+            + "}",
+        base + 3 * SECOND);
   }
 
   @Test
@@ -246,7 +246,7 @@ class CartRescueEndToEndTest {
   @Test
   @Order(7)
   void unreadableRecordsBecomeDeadLettersWhileGoodOnesFlowOn() throws Exception {
-    // The first run's, the last that ran.
+    // The first run's: no other run has started since.
     List<JsonNode> dead = job.deadLetters();
     assertThat(dead).hasSize(4);
     assertThat(dead)
@@ -272,21 +272,18 @@ class CartRescueEndToEndTest {
   @Order(9)
   void aPermanentCloudApiErrorIsAFailedOutcomeWithItsCode() throws Exception {
     // Topics of its own, so that the failure injected is this cart's and no other.
-    job.kafka().createTopics(1, "clickstream-fail", "contacts-fail");
+    kafka.createTopics(1, "clickstream-fail", "contacts-fail");
     long now = System.currentTimeMillis();
-    job.kafka()
-        .send(
-            "contacts-fail",
-            "c-fail",
-            JobUnderTest.profileJson(
-                "c-fail", "33", "0612345609", true, "Ka", null, now - 60 * SECOND),
-            now - 60 * SECOND);
-    job.kafka()
-        .send(
-            "clickstream-fail",
-            "c-fail",
-            JobUnderTest.addToCartJson("c-fail", "k-fail", now - 5 * SECOND),
-            now - 5 * SECOND);
+    kafka.send(
+        "contacts-fail",
+        "c-fail",
+        JobUnderTest.profileJson("c-fail", "33", "0612345609", true, "Ka", null, now - 60 * SECOND),
+        now - 60 * SECOND);
+    kafka.send(
+        "clickstream-fail",
+        "c-fail",
+        JobUnderTest.addToCartJson("c-fail", "k-fail", now - 5 * SECOND),
+        now - 5 * SECOND);
     job.cloudApi().failNext(1, 400, 131026);
 
     Map<String, List<JsonNode>> outcomes =
@@ -377,27 +374,25 @@ class CartRescueEndToEndTest {
     String json =
         "{\"event_id\":\"add-%s-%s-%d\",\"type\":\"add_to_cart\",\"contact_id\":\"%s\",\"timestamp\":\"%s\",\"cart_id\":\"%s\",\"cart_url\":\"https://shop.example/cart/%s\",\"product\":{\"id\":\"%s\",\"name\":\"%s\",\"price\":89.90,\"currency\":\"EUR\",\"quantity\":1}}"
             .formatted(contact, sku, at, contact, Instant.ofEpochMilli(at), cart, cart, sku, name);
-    job.kafka().send("clickstream", contact, json, at);
+    kafka.send("clickstream", contact, json, at);
   }
 
   private static void remove(String contact, String sku, long at) {
-    job.kafka()
-        .send(
-            "clickstream",
-            contact,
-            "{\"type\":\"remove_from_cart\",\"contact_id\":\"%s\",\"timestamp\":%d,\"product\":{\"id\":\"%s\"}}"
-                .formatted(contact, at, sku),
-            at);
+    kafka.send(
+        "clickstream",
+        contact,
+        "{\"type\":\"remove_from_cart\",\"contact_id\":\"%s\",\"timestamp\":%d,\"product\":{\"id\":\"%s\"}}"
+            .formatted(contact, at, sku),
+        at);
   }
 
   private static void purchase(String contact, long at) {
-    job.kafka()
-        .send(
-            "clickstream",
-            contact,
-            "{\"type\":\"purchase\",\"contact_id\":\"%s\",\"timestamp\":%d,\"order_id\":\"o-1\",\"value\":10.5,\"currency\":\"EUR\"}"
-                .formatted(contact, at),
-            at);
+    kafka.send(
+        "clickstream",
+        contact,
+        "{\"type\":\"purchase\",\"contact_id\":\"%s\",\"timestamp\":%d,\"order_id\":\"o-1\",\"value\":10.5,\"currency\":\"EUR\"}"
+            .formatted(contact, at),
+        at);
   }
 
   /** A click with a product without a name: the summary says "an item". */

@@ -3,12 +3,8 @@ package dev.cartrescue.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cartrescue.job.config.CartRescueOptions;
 import dev.cartrescue.testkit.EmbeddedKafka;
-import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
 import dev.cartrescue.testkit.cloudapi.ReceivedMessage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,9 +16,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -39,14 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CartRescueEndToEndTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKEN = "test-token-3f9a";
+  private static final String CAPPING_REPLAY = "capping-replay";
   private static final long SECOND = 1000;
   private static final AtomicInteger RUNS = new AtomicInteger();
 
+  private static JobUnderTest job;
   private static EmbeddedKafka kafka;
-  private static CloudApiSimulator cloudApi;
-  private static Path tokenFile;
   private static long base;
   private static final Map<String, List<JsonNode>> firstRunOutcomes = new HashMap<>();
 
@@ -54,20 +46,16 @@ class CartRescueEndToEndTest {
 
   @BeforeAll
   static void startTheWorld() throws Exception {
-    kafka = EmbeddedKafka.start();
-    cloudApi = CloudApiSimulator.start(0, TOKEN);
-    tokenFile = Files.writeString(temp.resolve("token"), TOKEN + "\n");
-    kafka.createTopics(2, "clickstream", "contacts", "capping", "capping-replay");
+    job = JobUnderTest.create(temp, TOKEN, 2);
+    kafka = job.kafka();
+    kafka.createTopics(2, CAPPING_REPLAY);
     writeTheStory();
   }
 
   @AfterAll
   static void stopTheWorld() throws Exception {
-    if (cloudApi != null) {
-      cloudApi.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (job != null) {
+      job.close();
     }
   }
 
@@ -77,30 +65,31 @@ class CartRescueEndToEndTest {
     long longAgo = Instant.now().minus(Duration.ofHours(7)).toEpochMilli();
 
     // stale: abandoned seven hours ago, longer than rule.max-send-delay.
-    profile("c-stale", "33", "0612345601", true, "Sam", null, longAgo - SECOND);
+    job.profile("c-stale", "33", "0612345601", true, "Sam", null, longAgo - SECOND);
     add("c-stale", "k-stale", "sku-1", "Trail shoe", longAgo);
 
     // capped: another system capped the contact yesterday.
-    for (String topic : List.of("capping", "capping-replay")) {
-      kafka.send(
-          topic,
-          "c-capped",
-          "{\"contact_id\":\"c-capped\",\"timestamp\":" + (base - 86_400_000L) + "}",
-          base - 86_400_000L);
+    for (String topic : List.of(job.topic("capping"), CAPPING_REPLAY)) {
+      job.kafka()
+          .send(
+              topic,
+              "c-capped",
+              "{\"contact_id\":\"c-capped\",\"timestamp\":" + (base - 86_400_000L) + "}",
+              base - 86_400_000L);
     }
     purchase("c-bought", base - 3_600_000L);
 
-    profile("c-sent", "33", "06 12 34 56 78", true, "Anna", "fr", base - 60 * SECOND);
-    profile("c-en", "44", "07911 123456", true, null, null, base - 60 * SECOND);
-    profile("c-bought", "33", "0612345602", true, "Bo", null, base - 60 * SECOND);
-    profile("c-capped", "33", "0612345603", true, "Cy", null, base - 60 * SECOND);
-    profile("c-empty", "33", "0612345604", true, "Di", null, base - 60 * SECOND);
-    profile("c-noconsent", "33", "0612345605", false, "Ed", null, base - 60 * SECOND);
-    profile("c-badphone", "33", "123", true, "Fa", null, base - 60 * SECOND);
-    profile("c-us", "1", "(202) 555-0143", true, "Gu", null, base - 60 * SECOND);
-    profile("c-restart", "33", "0612345606", true, "Ha", null, base - 60 * SECOND);
-    profile("c-cancel", "33", "0612345607", true, "Io", null, base - 60 * SECOND);
-    profile("c-dup", "33", "0612345608", true, "Jo", null, base - 60 * SECOND);
+    job.profile("c-sent", "33", "06 12 34 56 78", true, "Anna", "fr", base - 60 * SECOND);
+    job.profile("c-en", "44", "07911 123456", true, null, null, base - 60 * SECOND);
+    job.profile("c-bought", "33", "0612345602", true, "Bo", null, base - 60 * SECOND);
+    job.profile("c-capped", "33", "0612345603", true, "Cy", null, base - 60 * SECOND);
+    job.profile("c-empty", "33", "0612345604", true, "Di", null, base - 60 * SECOND);
+    job.profile("c-noconsent", "33", "0612345605", false, "Ed", null, base - 60 * SECOND);
+    job.profile("c-badphone", "33", "123", true, "Fa", null, base - 60 * SECOND);
+    job.profile("c-us", "1", "(202) 555-0143", true, "Gu", null, base - 60 * SECOND);
+    job.profile("c-restart", "33", "0612345606", true, "Ha", null, base - 60 * SECOND);
+    job.profile("c-cancel", "33", "0612345607", true, "Io", null, base - 60 * SECOND);
+    job.profile("c-dup", "33", "0612345608", true, "Jo", null, base - 60 * SECOND);
 
     // Broken records of every kind, before good ones that must still flow.
     kafka.send("clickstream", "x", "this is not json", base - 30 * SECOND);
@@ -151,7 +140,7 @@ class CartRescueEndToEndTest {
   @Test
   @Order(1)
   void everyAbandonedCartEndsInExactlyOneOutcome() throws Exception {
-    Map<String, List<JsonNode>> outcomes = runJob("capping", 12);
+    Map<String, List<JsonNode>> outcomes = runJob(job.topic("capping"), 12);
     firstRunOutcomes.putAll(outcomes);
 
     assertThat(reasons(outcomes))
@@ -237,7 +226,7 @@ class CartRescueEndToEndTest {
           }
         });
     List<JsonNode> ours =
-        read("capping").stream().filter(c -> c.has("type")).collect(Collectors.toList());
+        job.cappingEvents().stream().filter(c -> c.has("type")).collect(Collectors.toList());
     assertThat(ours).hasSize(sentIds.size());
     for (JsonNode capping : ours) {
       String contact = capping.get("contact_id").asText();
@@ -248,14 +237,17 @@ class CartRescueEndToEndTest {
       assertThat(capping.get("event_id").asText()).isNotBlank();
     }
     Set<String> received =
-        cloudApi.received().stream().map(ReceivedMessage::messageId).collect(Collectors.toSet());
+        job.cloudApi().received().stream()
+            .map(ReceivedMessage::messageId)
+            .collect(Collectors.toSet());
     assertThat(received).containsAll(sentIds.values()).hasSize(sentIds.size());
   }
 
   @Test
   @Order(7)
   void unreadableRecordsBecomeDeadLettersWhileGoodOnesFlowOn() throws Exception {
-    List<JsonNode> dead = read(deadLetterTopic(1));
+    // The first run's: no other run has started since.
+    List<JsonNode> dead = job.deadLetters();
     assertThat(dead).hasSize(4);
     assertThat(dead)
         .allSatisfy(
@@ -272,7 +264,7 @@ class CartRescueEndToEndTest {
   @Test
   @Order(8)
   void replayingTheSameInputGivesTheSameOutcomes() throws Exception {
-    Map<String, List<JsonNode>> replay = runJob("capping-replay", 12);
+    Map<String, List<JsonNode>> replay = runJob(CAPPING_REPLAY, 12);
     assertThat(withoutMessageIds(replay)).isEqualTo(withoutMessageIds(firstRunOutcomes));
   }
 
@@ -282,18 +274,21 @@ class CartRescueEndToEndTest {
     // Topics of its own, so that the failure injected is this cart's and no other.
     kafka.createTopics(1, "clickstream-fail", "contacts-fail");
     long now = System.currentTimeMillis();
-    sendProfile("contacts-fail", "c-fail", "33", "0612345609", true, "Ka", null, now - 60 * SECOND);
+    kafka.send(
+        "contacts-fail",
+        "c-fail",
+        JobUnderTest.profileJson("c-fail", "33", "0612345609", true, "Ka", null, now - 60 * SECOND),
+        now - 60 * SECOND);
     kafka.send(
         "clickstream-fail",
         "c-fail",
-        "{\"type\":\"add_to_cart\",\"contact_id\":\"c-fail\",\"timestamp\":%d,\"cart_id\":\"k-fail\",\"product\":{\"id\":\"sku-1\",\"name\":\"Trail shoe\"}}"
-            .formatted(now - 5 * SECOND),
+        JobUnderTest.addToCartJson("c-fail", "k-fail", now - 5 * SECOND),
         now - 5 * SECOND);
-    cloudApi.failNext(1, 400, 131026);
+    job.cloudApi().failNext(1, 400, 131026);
 
     Map<String, List<JsonNode>> outcomes =
         runJob(
-            "capping",
+            job.topic("capping"),
             1,
             "--topic.clickstream",
             "clickstream-fail",
@@ -310,70 +305,28 @@ class CartRescueEndToEndTest {
 
   /** Runs the job on fresh output topics until {@code expected} outcomes are written. */
   private static Map<String, List<JsonNode>> runJob(
-      String cappingTopic, int expected, String... moreArgs) throws Exception {
+      String cappingTopic, int expected, String... moreFlags) throws Exception {
     int run = RUNS.incrementAndGet();
-    kafka.createTopics(2, outcomesTopic(run), deadLetterTopic(run));
-    String[] args = {
-      "--kafka.bootstrap-servers",
-      kafka.bootstrapServers(),
-      "--kafka.group-id",
-      "e2e-" + run,
-      "--topic.capping",
-      cappingTopic,
-      "--topic.outcomes",
-      outcomesTopic(run),
-      "--topic.dead-letter",
-      deadLetterTopic(run),
-      "--rule.abandon-after",
-      "PT3S",
-      "--watermark.out-of-orderness",
-      "PT1S",
-      "--watermark.idle-advance",
-      "PT2S",
-      "--whatsapp.base-url",
-      cloudApi.baseUrl(),
-      "--whatsapp.phone-number-id",
-      "1234567890",
-      "--whatsapp.access-token-file",
-      tokenFile.toString(),
-      "--checkpoint.interval",
-      "PT1S",
-      "--checkpoint.dir",
-      temp.resolve("checkpoints-" + run).toUri().toString(),
-      "--parallelism",
-      "2",
-    };
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of(moreArgs));
-    Configuration noWebUi = new Configuration();
-    noWebUi.setString("rest.port", "0");
-    JobClient job =
-        CartRescueJob.start(CartRescueOptions.parse(all.toArray(String[]::new)), noWebUi);
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--kafka.group-id",
+                "e2e-" + run,
+                "--topic.capping",
+                cappingTopic,
+                "--topic.outcomes",
+                "outcomes-" + run,
+                "--topic.dead-letter",
+                "dead-letter-" + run,
+                "--checkpoint.dir",
+                temp.resolve("checkpoints-" + run).toUri().toString()));
+    flags.addAll(List.of(moreFlags));
+    job.start(flags.toArray(String[]::new));
     try {
-      long until = System.currentTimeMillis() + 120_000;
-      Map<String, List<JsonNode>> outcomes = byContact(read(outcomesTopic(run)));
-      while (count(outcomes) < expected && System.currentTimeMillis() < until) {
-        Thread.sleep(500);
-        outcomes = byContact(read(outcomesTopic(run)));
-      }
-      // A little longer: anything more would be a duplicate.
-      Thread.sleep(2000);
-      return byContact(read(outcomesTopic(run)));
+      return byContact(job.awaitOutcomes(expected));
     } finally {
-      job.cancel().get();
+      job.cancel();
     }
-  }
-
-  private static String outcomesTopic(int run) {
-    return "outcomes-" + run;
-  }
-
-  private static String deadLetterTopic(int run) {
-    return "dead-letter-" + run;
-  }
-
-  private static int count(Map<String, List<JsonNode>> outcomes) {
-    return outcomes.values().stream().mapToInt(List::size).sum();
   }
 
   private static Map<String, List<JsonNode>> byContact(List<JsonNode> outcomes) {
@@ -387,12 +340,7 @@ class CartRescueEndToEndTest {
   private static Map<String, String> reasons(Map<String, List<JsonNode>> outcomes) {
     Map<String, String> reasons = new HashMap<>();
     outcomes.forEach(
-        (contact, list) -> {
-          JsonNode o = list.get(0);
-          reasons.put(
-              contact,
-              o.get("outcome").asText().equals("sent") ? "sent" : o.get("reason").asText());
-        });
+        (contact, list) -> reasons.put(contact, JobUnderTest.sentOrReason(list.get(0))));
     return reasons;
   }
 
@@ -417,54 +365,9 @@ class CartRescueEndToEndTest {
 
   private static ReceivedMessage receivedFor(String to) {
     List<ReceivedMessage> messages =
-        cloudApi.received().stream().filter(m -> m.to().equals(to)).toList();
+        job.cloudApi().received().stream().filter(m -> m.to().equals(to)).toList();
     assertThat(messages).as("messages to " + to).hasSize(1);
     return messages.get(0);
-  }
-
-  private static List<JsonNode> read(String topic) throws Exception {
-    List<JsonNode> values = new ArrayList<>();
-    for (ConsumerRecord<String, String> r : kafka.readAll(topic)) {
-      if (r.value() != null) {
-        values.add(JSON.readTree(r.value()));
-      }
-    }
-    return values;
-  }
-
-  private static void profile(
-      String contact,
-      String code,
-      String number,
-      boolean consent,
-      String firstName,
-      String language,
-      long updatedAt) {
-    sendProfile("contacts", contact, code, number, consent, firstName, language, updatedAt);
-  }
-
-  private static void sendProfile(
-      String topic,
-      String contact,
-      String code,
-      String number,
-      boolean consent,
-      String firstName,
-      String language,
-      long updatedAt) {
-    Map<String, Object> p = new HashMap<>();
-    p.put("contact_id", contact);
-    p.put("whatsapp_code", code);
-    p.put("phone_number", number);
-    p.put("whatsapp_consent", consent);
-    if (firstName != null) {
-      p.put("first_name", firstName);
-    }
-    if (language != null) {
-      p.put("language", language);
-    }
-    p.put("updated_at", Instant.ofEpochMilli(updatedAt).toString());
-    kafka.send(topic, contact, write(p), updatedAt);
   }
 
   private static void add(String contact, String cart, String sku, String name, long at) {
@@ -497,13 +400,5 @@ class CartRescueEndToEndTest {
     return ("{\"event_id\":\"%s\",\"type\":\"%s\",\"contact_id\":\"%s\",\"timestamp\":%d,"
             + "\"cart_id\":\"k-dup\",\"product\":{\"id\":\"sku-sock\"}}")
         .formatted(eventId, type, contact, at);
-  }
-
-  private static String write(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

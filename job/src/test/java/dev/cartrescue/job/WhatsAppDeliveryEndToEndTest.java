@@ -4,28 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cartrescue.job.config.CartRescueOptions;
-import dev.cartrescue.testkit.EmbeddedKafka;
 import dev.cartrescue.testkit.LogCapture;
-import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
 import dev.cartrescue.testkit.cloudapi.ReceivedRequest;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,13 +38,11 @@ class WhatsAppDeliveryEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOKEN = "EAAGm0PXsecret7Zz";
   private static final String OPTED_OUT_NUMBER = "+33612345690";
-  private static final Duration PATIENCE = Duration.ofSeconds(90);
 
   @TempDir static Path temp;
 
-  private static EmbeddedKafka kafka;
-  private static CloudApiSimulator cloudApi;
-  private static JobClient job;
+  private static JobUnderTest job;
+  private static JobClient running;
   private static String restUrl;
   private static LogCapture everything;
   private static LogCapture ours;
@@ -62,11 +52,8 @@ class WhatsAppDeliveryEndToEndTest {
   static void startTheJob() throws Exception {
     everything = LogCapture.of("", Level.INFO);
     ours = LogCapture.of("dev.cartrescue", Level.DEBUG);
-    kafka = EmbeddedKafka.start();
-    cloudApi = CloudApiSimulator.start(0, TOKEN);
-    cloudApi.optOut(OPTED_OUT_NUMBER);
-    Path tokenFile = Files.writeString(temp.resolve("whatsapp-token"), TOKEN + "\n");
-    kafka.createTopics(2, "clickstream", "contacts", "capping", "outcomes", "dead-letter");
+    job = JobUnderTest.create(temp, TOKEN, 2);
+    job.cloudApi().optOut(OPTED_OUT_NUMBER);
     long now = System.currentTimeMillis();
     profile("c-opt", "0612345690", now - 60_000);
     profile("c-ok", "0612345691", now - 60_000);
@@ -76,69 +63,49 @@ class WhatsAppDeliveryEndToEndTest {
       restPort = socket.getLocalPort();
     }
     restUrl = "http://127.0.0.1:" + restPort;
-    Configuration rest = new Configuration();
-    rest.setString("rest.port", String.valueOf(restPort));
-    rest.setString("rest.address", "127.0.0.1");
-    String[] args = {
-      "--kafka.bootstrap-servers", kafka.bootstrapServers(),
-      "--kafka.group-id", "delivery-e2e",
-      "--topic.clickstream", "clickstream",
-      "--topic.contacts", "contacts",
-      "--topic.capping", "capping",
-      "--topic.outcomes", "outcomes",
-      "--topic.dead-letter", "dead-letter",
-      "--rule.abandon-after", "PT2S",
-      "--rule.capping-period", "PT2S",
-      "--watermark.out-of-orderness", "PT1S",
-      "--watermark.idle-advance", "PT2S",
-      "--whatsapp.base-url", cloudApi.baseUrl(),
-      "--whatsapp.phone-number-id", "1234567890",
-      "--whatsapp.access-token-file", tokenFile.toString(),
-      "--checkpoint.interval", "PT1S",
-      "--checkpoint.dir", temp.resolve("checkpoints").toUri().toString(),
-      "--parallelism", "2",
-    };
-    job = CartRescueJob.start(CartRescueOptions.parse(args), rest);
+    running =
+        job.set("kafka.group-id", "delivery-e2e")
+            .set("rule.abandon-after", "PT2S")
+            .set("rule.capping-period", "PT2S")
+            .flink("rest.port", String.valueOf(restPort))
+            .flink("rest.address", "127.0.0.1")
+            .start();
   }
 
   @AfterAll
   static void stopTheJob() throws Exception {
-    if (job != null) {
-      job.cancel().get();
-    }
-    if (cloudApi != null) {
-      cloudApi.close();
-    }
-    if (kafka != null) {
-      kafka.close();
-    }
-    if (ours != null) {
-      ours.close();
-    }
-    if (everything != null) {
-      everything.close();
+    try {
+      if (job != null) {
+        job.close();
+      }
+    } finally {
+      if (ours != null) {
+        ours.close();
+      }
+      if (everything != null) {
+        everything.close();
+      }
     }
   }
 
   @Test
   @Order(1)
   void anOptedOutUserFailsAsOptedOutAndGetsNoLaterCart() throws Exception {
-    addToCart("c-opt", "k-opt-1");
-    addToCart("c-ok", "k-ok");
+    job.addToCart("c-opt", "k-opt-1", System.currentTimeMillis());
+    job.addToCart("c-ok", "k-ok", System.currentTimeMillis());
 
-    JsonNode optOut = awaitOutcome(o -> o.get("cart_id").asText().equals("k-opt-1"));
+    JsonNode optOut = job.awaitOutcome(cart("k-opt-1"));
     assertThat(optOut.get("outcome").asText()).isEqualTo("failed");
     assertThat(optOut.get("reason").asText()).isEqualTo("opted_out");
     assertThat(optOut.get("error_code").asInt()).isEqualTo(131050);
-    assertThat(awaitOutcome(o -> o.get("cart_id").asText().equals("k-ok")).get("outcome").asText())
-        .isEqualTo("sent");
+    assertThat(job.awaitOutcome(cart("k-ok")).get("outcome").asText()).isEqualTo("sent");
 
     // Later than the capping period that the failed send reserved: only the opt-out stops it.
-    addToCart("c-opt", "k-opt-2");
-    JsonNode later = awaitOutcome(o -> o.get("cart_id").asText().equals("k-opt-2"));
+    job.addToCart("c-opt", "k-opt-2", System.currentTimeMillis());
+    JsonNode later = job.awaitOutcome(cart("k-opt-2"));
     assertThat(later.get("outcome").asText()).isEqualTo("suppressed");
     assertThat(later.get("reason").asText()).isEqualTo("no_consent");
-    assertThat(cloudApi.requests())
+    assertThat(job.cloudApi().requests())
         .filteredOn(r -> r.body() != null && OPTED_OUT_NUMBER.equals(r.body().path("to").asText()))
         .extracting(ReceivedRequest::errorCode)
         .containsExactly(131050);
@@ -147,7 +114,7 @@ class WhatsAppDeliveryEndToEndTest {
   @Test
   @Order(2)
   void theTokenAppearsNowhereInTheRestApiOfTheRunningJob() throws Exception {
-    String jobId = job.getJobID().toHexString();
+    String jobId = running.getJobID().toHexString();
     Map<String, String> pages = new LinkedHashMap<>();
     for (String path :
         List.of(
@@ -197,41 +164,11 @@ class WhatsAppDeliveryEndToEndTest {
   }
 
   private static void profile(String contact, String number, long updatedAt) {
-    kafka.send(
-        "contacts",
-        contact,
-        ("{\"contact_id\":\"%s\",\"phone_number\":\"%s\",\"whatsapp_code\":\"33\","
-                + "\"whatsapp_consent\":true,\"first_name\":\"Zoé\",\"updated_at\":\"%s\"}")
-            .formatted(contact, number, Instant.ofEpochMilli(updatedAt)),
-        updatedAt);
+    job.profile(contact, "33", number, true, "Zoé", null, updatedAt);
   }
 
-  private static void addToCart(String contact, String cart) {
-    long now = System.currentTimeMillis();
-    kafka.send(
-        "clickstream",
-        contact,
-        ("{\"type\":\"add_to_cart\",\"contact_id\":\"%s\",\"timestamp\":%d,\"cart_id\":\"%s\","
-                + "\"product\":{\"id\":\"sku-1\",\"name\":\"Trail shoe\"}}")
-            .formatted(contact, now, cart),
-        now);
-  }
-
-  private static JsonNode awaitOutcome(Predicate<JsonNode> which) throws Exception {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (System.nanoTime() < deadline) {
-      List<JsonNode> outcomes = new ArrayList<>();
-      for (ConsumerRecord<String, String> r : kafka.readAll("outcomes")) {
-        outcomes.add(JSON.readTree(r.value()));
-      }
-      List<JsonNode> matching = outcomes.stream().filter(which).toList();
-      if (!matching.isEmpty()) {
-        assertThat(matching).as("one outcome per cart").hasSize(1);
-        return matching.get(0);
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("no such outcome within " + PATIENCE);
+  private static Predicate<JsonNode> cart(String cartId) {
+    return outcome -> outcome.get("cart_id").asText().equals(cartId);
   }
 
   private static HttpResponse<String> get(String path) throws Exception {

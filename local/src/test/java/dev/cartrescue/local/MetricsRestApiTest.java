@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cartrescue.job.JobUnderTest;
 import dev.cartrescue.job.rule.Reason;
 import dev.cartrescue.testkit.EmbeddedKafka;
-import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -54,8 +54,7 @@ class MetricsRestApiTest {
 
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private EmbeddedKafka kafka;
-  private CloudApiSimulator cloudApi;
+  private JobUnderTest world;
   private Process job;
 
   @AfterEach
@@ -67,25 +66,19 @@ class MetricsRestApiTest {
         job.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
-    if (cloudApi != null) {
-      cloudApi.close();
-    }
-    if (kafka != null) {
-      kafka.close();
+    if (world != null) {
+      world.close();
     }
   }
 
   @Test
   void everyDocumentedMetricIsOnTheRestApiAndCountsWhatHappened() throws Exception {
-    kafka = EmbeddedKafka.start();
-    cloudApi = CloudApiSimulator.start(0, TOKEN);
-    kafka.createTopics(
-        1,
-        "clickstream",
-        "contacts",
-        "whatsapp-cart-recovery-capping",
-        "cart-recovery-outcomes",
-        "cart-recovery-dead-letter");
+    world =
+        JobUnderTest.create(temp, TOKEN, 1)
+            .set("kafka.group-id", "metrics-rest-api-test")
+            .set("rule.abandon-after", "PT1H")
+            // Event time follows the records only, however slowly the job starts.
+            .set("watermark.idle-advance", "off");
     writeInput();
 
     int port = freePort();
@@ -134,7 +127,7 @@ class MetricsRestApiTest {
       Thread.sleep(1000);
     }
     assertThat(counted).as("counted; the job's log ends with:%n%s", logTail()).isEqualTo(expected);
-    assertThat(cloudApi.received()).hasSize(1);
+    assertThat(world.cloudApi().received()).hasSize(1);
 
     // Every metric that docs/metrics.md documents is there, on the operator it names.
     for (Documented metric : documented.values()) {
@@ -152,6 +145,7 @@ class MetricsRestApiTest {
    * deadlines (an hour ago) without waiting for the wall clock.
    */
   private void writeInput() {
+    EmbeddedKafka kafka = world.kafka();
     long now = System.currentTimeMillis();
     long profileTime = now - Duration.ofHours(3).toMillis();
     long cartTime = now - Duration.ofHours(2).toMillis();
@@ -189,7 +183,6 @@ class MetricsRestApiTest {
   }
 
   private Process startCartRescueRun(int webUiPort) throws IOException {
-    Path tokenFile = Files.writeString(temp.resolve("token"), TOKEN + "\n");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
@@ -202,32 +195,9 @@ class MetricsRestApiTest {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(CartRescueCli.class.getName());
-    command.addAll(
-        List.of(
-            "run",
-            "--kafka.bootstrap-servers",
-            kafka.bootstrapServers(),
-            "--kafka.group-id",
-            "metrics-rest-api-test",
-            "--whatsapp.base-url",
-            cloudApi.baseUrl(),
-            "--whatsapp.phone-number-id",
-            "1234567890",
-            "--whatsapp.access-token-file",
-            tokenFile.toString(),
-            // Event time follows the records only, however slowly the job starts.
-            "--watermark.idle-advance",
-            "off",
-            "--watermark.out-of-orderness",
-            "PT1S",
-            "--checkpoint.interval",
-            "PT1S",
-            "--checkpoint.dir",
-            temp.resolve("checkpoints").toUri().toString(),
-            "--parallelism",
-            "1",
-            "--web-ui.port",
-            String.valueOf(webUiPort)));
+    command.add("run");
+    command.addAll(world.flags());
+    command.addAll(List.of("--web-ui.port", String.valueOf(webUiPort)));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(temp.toFile())

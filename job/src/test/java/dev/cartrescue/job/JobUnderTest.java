@@ -1,0 +1,399 @@
+package dev.cartrescue.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cartrescue.connectors.KafkaInputs;
+import dev.cartrescue.job.config.CartRescueOptions;
+import dev.cartrescue.testkit.EmbeddedKafka;
+import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * The whole job as the end-to-end tests run it: on the contract's topics in a real Kafka broker in
+ * this JVM, sending to the Cloud API simulator, on a compressed clock (carts are abandoned after 3
+ * seconds, event time follows the wall clock after 2 quiet seconds). Tests change any option with
+ * {@link #set} (for every later start) or with the flags of {@link #start} (for that start only),
+ * then read what the job wrote: outcomes, capping events and dead letters.
+ *
+ * <p>Every start first writes one primer record into each partition of each input topic: a
+ * partition that is still empty when the job starts holds event time back for the first-record
+ * grace (30 s), and each test would wait for it. A primer belongs to a contact of its own, is of a
+ * kind that makes no cart and no dead letter (a page view, a bare profile, another system's capping
+ * event), and is older than any record a test writes, so it moves event time no further than the
+ * test's own records do.
+ */
+public final class JobUnderTest implements AutoCloseable {
+  private static final String PHONE_NUMBER_ID = "1234567890";
+
+  /** How long to wait for the job's outcomes before giving up. */
+  public static final Duration PATIENCE = Duration.ofMinutes(2);
+
+  /** How long to go on reading once enough outcomes are there: anything more is a duplicate. */
+  private static final Duration SETTLE = Duration.ofSeconds(2);
+
+  private static final Duration POLL = Duration.ofMillis(250);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long PRIMER_TIME = Instant.parse("2020-01-01T00:00:00Z").toEpochMilli();
+
+  private final EmbeddedKafka kafka;
+  private final CloudApiSimulator cloudApi;
+  private final Path directory;
+  private final int partitions;
+  private final Map<String, String> options = new LinkedHashMap<>();
+  private final Configuration flink = new Configuration();
+  private CartRescueOptions started;
+  private JobClient job;
+
+  private JobUnderTest(
+      EmbeddedKafka kafka,
+      CloudApiSimulator cloudApi,
+      Path directory,
+      Path tokenFile,
+      int partitions) {
+    this.kafka = kafka;
+    this.cloudApi = cloudApi;
+    this.directory = directory;
+    this.partitions = partitions;
+    options.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+    options.put("topic.clickstream", "clickstream");
+    options.put("topic.contacts", "contacts");
+    options.put("topic.capping", "whatsapp-cart-recovery-capping");
+    options.put("topic.outcomes", "cart-recovery-outcomes");
+    options.put("topic.dead-letter", "cart-recovery-dead-letter");
+    options.put("rule.abandon-after", "PT3S");
+    options.put("watermark.out-of-orderness", "PT1S");
+    options.put("watermark.idle-advance", "PT2S");
+    options.put("whatsapp.base-url", cloudApi.baseUrl());
+    options.put("whatsapp.phone-number-id", PHONE_NUMBER_ID);
+    options.put("whatsapp.access-token-file", tokenFile.toString());
+    options.put("checkpoint.interval", "PT1S");
+    options.put("checkpoint.dir", directory.resolve("checkpoints").toUri().toString());
+    options.put("parallelism", String.valueOf(partitions));
+    flink.setString("rest.port", "0");
+  }
+
+  /**
+   * Starts a broker with the contract's five topics ({@code partitions} each) and a Cloud API
+   * simulator that accepts {@code token}, which the job reads from a file in {@code directory}. The
+   * job itself starts with {@link #start}.
+   */
+  public static JobUnderTest create(Path directory, String token, int partitions) {
+    EmbeddedKafka kafka = EmbeddedKafka.start();
+    CloudApiSimulator cloudApi = null;
+    try {
+      cloudApi = CloudApiSimulator.start(0, token);
+      Path tokenFile = Files.writeString(directory.resolve("token"), token + "\n");
+      JobUnderTest fixture = new JobUnderTest(kafka, cloudApi, directory, tokenFile, partitions);
+      fixture.createTopics(fixture.options);
+      return fixture;
+    } catch (IOException | RuntimeException e) {
+      if (cloudApi != null) {
+        cloudApi.close();
+      }
+      kafka.close();
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException(io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  public EmbeddedKafka kafka() {
+    return kafka;
+  }
+
+  public CloudApiSimulator cloudApi() {
+    return cloudApi;
+  }
+
+  /** Sets an option of the contract ({@code rule.abandon-after}, ...) for every later start. */
+  public JobUnderTest set(String key, String value) {
+    options.put(key, value);
+    return this;
+  }
+
+  /** Sets a Flink setting of the place the job runs ({@code rest.port}, ...). */
+  public JobUnderTest flink(String key, String value) {
+    flink.setString(key, value);
+    return this;
+  }
+
+  /** The topic an option names: {@code topic("outcomes")} is the value of topic.outcomes. */
+  public String topic(String name) {
+    return options.get("topic." + name);
+  }
+
+  /** The options set, as the {@code --key value} flags of {@code cart-rescue run}. */
+  public List<String> flags() {
+    List<String> flags = new ArrayList<>();
+    options.forEach(
+        (key, value) -> {
+          flags.add("--" + key);
+          flags.add(value);
+        });
+    return flags;
+  }
+
+  /**
+   * Starts the job with the options set, changed by {@code flags} ({@code --key value}) for this
+   * start only. Creates the topics it names that do not exist yet, and primes every input
+   * partition.
+   */
+  public JobClient start(String... flags) throws Exception {
+    if (job != null) {
+      throw new IllegalStateException("a job is running already");
+    }
+    Map<String, String> given = new LinkedHashMap<>(options);
+    given.putAll(CartRescueOptions.flags(flags));
+    createTopics(given);
+    CartRescueOptions parsed = CartRescueOptions.of(given);
+    prime(parsed);
+    job = CartRescueJob.start(parsed, flink);
+    started = parsed;
+    return job;
+  }
+
+  public void cancel() throws Exception {
+    JobClient running = ending();
+    running.cancel().get();
+  }
+
+  /** Stops the job with a savepoint in this test's directory and returns its path. */
+  public String stopWithSavepoint() throws Exception {
+    JobClient running = ending();
+    return running
+        .stopWithSavepoint(
+            false,
+            directory.resolve("savepoints").toUri().toString(),
+            SavepointFormatType.CANONICAL)
+        .get();
+  }
+
+  /** The outcomes of the job started last, as they are now. */
+  public List<JsonNode> outcomes() {
+    return read(startedOptions().outcomesTopic);
+  }
+
+  /**
+   * Waits until the job started last has written {@code count} outcomes, then a little longer so
+   * that a duplicate would show, and returns them all. Returns what there is after {@link
+   * #PATIENCE}, for the test's assertions to say what is missing.
+   */
+  public List<JsonNode> awaitOutcomes(int count) throws InterruptedException {
+    return awaitOutcomes(count, outcome -> true);
+  }
+
+  /** Like {@link #awaitOutcomes(int)}, counting and returning only the outcomes that match. */
+  public List<JsonNode> awaitOutcomes(int count, Predicate<JsonNode> which)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (matching(which).size() < count && System.nanoTime() - deadline < 0) {
+      Thread.sleep(POLL.toMillis());
+    }
+    Thread.sleep(SETTLE.toMillis());
+    return matching(which);
+  }
+
+  /** Waits for the one outcome that matches, and fails when there is more than one or none. */
+  public JsonNode awaitOutcome(Predicate<JsonNode> which) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      List<JsonNode> found = matching(which);
+      if (found.size() > 1) {
+        throw new AssertionError("one outcome per cart, but there are " + found);
+      }
+      if (found.size() == 1) {
+        return found.get(0);
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+    throw new AssertionError("no such outcome within " + PATIENCE);
+  }
+
+  /** The capping topic of the job started last: its own capping events and every other one. */
+  public List<JsonNode> cappingEvents() {
+    return read(startedOptions().cappingTopic);
+  }
+
+  /** The dead letters of the job started last. */
+  public List<JsonNode> deadLetters() {
+    return read(startedOptions().deadLetterTopic);
+  }
+
+  /**
+   * Every committed JSON value of a topic (tombstones left out), in partition then offset order.
+   */
+  private List<JsonNode> read(String topic) {
+    List<JsonNode> values = new ArrayList<>();
+    for (ConsumerRecord<String, String> r : kafka.readAll(topic)) {
+      if (r.value() != null) {
+        values.add(json(r.value()));
+      }
+    }
+    return values;
+  }
+
+  /** {@code sent}, or the reason a cart was not sent: an outcome in the fewest words. */
+  public static String sentOrReason(JsonNode outcome) {
+    return outcome.get("outcome").asText().equals("sent") ? "sent" : outcome.get("reason").asText();
+  }
+
+  /** Writes a contact profile to the contacts topic; a null first name or language is left out. */
+  public void profile(
+      String contact,
+      String code,
+      String number,
+      boolean consent,
+      String firstName,
+      String language,
+      long updatedAt) {
+    kafka.send(
+        topic("contacts"),
+        contact,
+        profileJson(contact, code, number, consent, firstName, language, updatedAt),
+        updatedAt);
+  }
+
+  /** Writes an add_to_cart of one named product to the clickstream topic. */
+  public void addToCart(String contact, String cart, long at) {
+    kafka.send(topic("clickstream"), contact, addToCartJson(contact, cart, at), at);
+  }
+
+  public static String profileJson(
+      String contact,
+      String code,
+      String number,
+      boolean consent,
+      String firstName,
+      String language,
+      long updatedAt) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("contact_id", contact);
+    p.put("whatsapp_code", code);
+    p.put("phone_number", number);
+    p.put("whatsapp_consent", consent);
+    if (firstName != null) {
+      p.put("first_name", firstName);
+    }
+    if (language != null) {
+      p.put("language", language);
+    }
+    p.put("updated_at", Instant.ofEpochMilli(updatedAt).toString());
+    try {
+      return JSON.writeValueAsString(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static String addToCartJson(String contact, String cart, long at) {
+    return ("{\"type\":\"add_to_cart\",\"contact_id\":\"%s\",\"timestamp\":%d,\"cart_id\":\"%s\","
+            + "\"product\":{\"id\":\"sku-1\",\"name\":\"Trail shoe\"}}")
+        .formatted(contact, at, cart);
+  }
+
+  /** Cancels the job if one runs, then stops the simulator and the broker. */
+  @Override
+  public void close() {
+    try {
+      if (job != null) {
+        ending().cancel().get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while cancelling the job", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the job could not be cancelled", e.getCause());
+    } finally {
+      try {
+        cloudApi.close();
+      } finally {
+        kafka.close();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void createTopics(Map<String, String> given) {
+    kafka.createTopics(
+        partitions,
+        given.get("topic.clickstream"),
+        given.get("topic.contacts"),
+        given.get("topic.capping"),
+        given.get("topic.outcomes"),
+        given.get("topic.dead-letter"));
+  }
+
+  private void prime(CartRescueOptions o) {
+    prime(o, o.clickstreamTopic, "{\"type\":\"page_view\",\"contact_id\":\"%s\",\"timestamp\":%d}");
+    prime(o, o.contactsTopic, "{\"contact_id\":\"%s\",\"updated_at\":%d}");
+    prime(o, o.cappingTopic, "{\"contact_id\":\"%s\",\"timestamp\":%d}");
+  }
+
+  /** One record in each partition, the JSON {@code format} filled with its contact and time. */
+  private void prime(CartRescueOptions o, String topic, String format) {
+    int count = KafkaInputs.partitions(o.kafka, topic);
+    for (int partition = 0; partition < count; partition++) {
+      String contact = primerContact(partition, count);
+      kafka.send(topic, contact, format.formatted(contact, PRIMER_TIME));
+    }
+  }
+
+  /** A contact whose records the producer's default partitioner puts into {@code partition}. */
+  private static String primerContact(int partition, int partitions) {
+    for (int i = 0; ; i++) {
+      String contact = "primer-" + i;
+      byte[] key = contact.getBytes(StandardCharsets.UTF_8);
+      if (Utils.toPositive(Utils.murmur2(key)) % partitions == partition) {
+        return contact;
+      }
+    }
+  }
+
+  private List<JsonNode> matching(Predicate<JsonNode> which) {
+    return outcomes().stream().filter(which).toList();
+  }
+
+  private CartRescueOptions startedOptions() {
+    if (started == null) {
+      throw new IllegalStateException("no job started yet");
+    }
+    return started;
+  }
+
+  /** The running job, which the caller is about to end. */
+  private JobClient ending() {
+    if (job == null) {
+      throw new IllegalStateException("no job is running");
+    }
+    JobClient running = job;
+    job = null;
+    return running;
+  }
+
+  private static JsonNode json(String value) {
+    try {
+      return JSON.readTree(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

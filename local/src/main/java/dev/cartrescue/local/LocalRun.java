@@ -5,6 +5,7 @@ import dev.cartrescue.job.config.CartRescueOptions;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.client.deployment.executors.LocalExecutor;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -51,6 +52,8 @@ public final class LocalRun {
     Configuration extra = miniClusterConfiguration(options.webUiPort);
     StreamExecutionEnvironment env = CartRescueJob.environment(options, extra);
     Configuration conf = CartRescueJob.configuration(options, extra);
+    // The local executor only runs jobs whose client stays attached, as executeAsync's does.
+    conf.set(DeploymentOptions.ATTACHED, true);
     AtomicReference<MiniCluster> cluster = new AtomicReference<>();
     JobClient job =
         LocalExecutor.createWithFactory(

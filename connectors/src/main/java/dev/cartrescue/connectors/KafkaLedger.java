@@ -10,6 +10,9 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,6 +50,20 @@ public final class KafkaLedger implements AutoCloseable {
   private final String topic;
   private final KafkaProducer<byte[], byte[]> producer;
   private final Map<String, String> entries = new ConcurrentHashMap<>();
+
+  /**
+   * Hands the writes to the producer, in order. {@code KafkaProducer.send} blocks its caller (up to
+   * a minute) while it has no leader for the topic, as during a broker outage; callers of {@link
+   * #putAsync} are HTTP client threads, which must never wait for Kafka: a blocked one holds back
+   * the answers of other requests until they time out and are retried, which sends them twice.
+   */
+  private final ExecutorService writer =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread thread = new Thread(task, "send-ledger-writer");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private KafkaLedger(String topic, KafkaProducer<byte[], byte[]> producer) {
     this.topic = topic;
@@ -123,22 +140,36 @@ public final class KafkaLedger implements AutoCloseable {
   }
 
   /**
-   * Records {@code key -> value}; the future completes once Kafka has it on every in-sync replica,
-   * or exceptionally. Concurrent writes go out in one batch, so a burst is recorded as fast as one.
+   * Records {@code key -> value} without ever blocking the caller; the future completes once Kafka
+   * has it on every in-sync replica, or exceptionally. Concurrent writes go out in one batch, so a
+   * burst is recorded as fast as one.
    */
   public CompletableFuture<Void> putAsync(String key, String value) {
     entries.put(key, value);
     CompletableFuture<Void> written = new CompletableFuture<>();
-    producer.send(
+    ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(
-            topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)),
-        (metadata, error) -> {
-          if (error == null) {
-            written.complete(null);
-          } else {
-            written.completeExceptionally(new LedgerWriteException(topic, error));
-          }
-        });
+            topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    try {
+      writer.execute(
+          () -> {
+            try {
+              producer.send(
+                  record,
+                  (metadata, error) -> {
+                    if (error == null) {
+                      written.complete(null);
+                    } else {
+                      written.completeExceptionally(new LedgerWriteException(topic, error));
+                    }
+                  });
+            } catch (RuntimeException e) {
+              written.completeExceptionally(new LedgerWriteException(topic, e));
+            }
+          });
+    } catch (RejectedExecutionException closed) {
+      written.completeExceptionally(new LedgerWriteException(topic, closed));
+    }
     return written;
   }
 
@@ -149,6 +180,13 @@ public final class KafkaLedger implements AutoCloseable {
 
   @Override
   public void close() {
+    // The writes handed over so far still reach the producer, which gets 5 s to deliver them.
+    writer.shutdown();
+    try {
+      writer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     producer.close(Duration.ofSeconds(5));
   }
 

@@ -3,8 +3,15 @@ package dev.cartrescue.connectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cartrescue.testkit.EmbeddedKafka;
+import dev.cartrescue.testkit.KafkaBrokerProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,6 +68,38 @@ class KafkaLedgerTest {
     KafkaLedger.ensureTopic(settings, "ledger-c", Duration.ofDays(7));
     try (KafkaLedger ledger = KafkaLedger.open(settings, "ledger-c", Duration.ofHours(1))) {
       assertThat(ledger.size()).isZero();
+    }
+  }
+
+  @Test
+  void writesNeverBlockTheCallerWhileTheBrokerIsDown() throws Exception {
+    Path dir = Files.createTempDirectory("ledger-outage-");
+    try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(dir)) {
+      KafkaSettings outage =
+          new KafkaSettings(
+              broker.bootstrapServers(),
+              "ledger-outage",
+              KafkaSettings.StartingOffsets.EARLIEST,
+              Map.of());
+      KafkaLedger.ensureTopic(outage, "ledger-d", Duration.ofDays(7));
+      List<CompletableFuture<Void>> writes = new ArrayList<>();
+      try (KafkaLedger ledger = KafkaLedger.open(outage, "ledger-d", Duration.ofHours(7))) {
+        writes.add(ledger.putAsync("before", "wamid.0"));
+        broker.stop();
+        // The producer loses the partition's leader; each call must still return at once.
+        for (int i = 1; i <= 20; i++) {
+          writes.add(ledger.putAsync("during-" + i, "wamid." + i));
+          Thread.sleep(100);
+        }
+        assertThat(writes.subList(1, writes.size()))
+            .as("handed over, not yet written, none failed")
+            .allMatch(w -> !w.isDone());
+        broker.restart();
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+      }
+      try (KafkaLedger next = KafkaLedger.open(outage, "ledger-d", Duration.ofHours(7))) {
+        assertThat(next.size()).isEqualTo(21);
+      }
     }
   }
 }

@@ -55,8 +55,8 @@ import org.junit.jupiter.api.Test;
  * <p>Short form in the test suite (one fault of each kind). For figures: {@code mvn -pl local -am
  * verify -Dtest=FaultInjectionTest -Dsurefire.failIfNoSpecifiedTests=false
  * -Dfault-injection.failures=20}, optionally {@code -Dfault-injection.kinds=kill,broker} (the kinds
- * take turns) and {@code -Dfault-injection.seed=7}; {@code -Dfault-injection.web-ui-port=8081} shows
- * the job's Flink web UI meanwhile.
+ * take turns) and {@code -Dfault-injection.seed=7}; {@code -Dfault-injection.web-ui-port=8081}
+ * shows the job's Flink web UI meanwhile.
  */
 class FaultInjectionTest {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -4,10 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Utils;
@@ -19,18 +15,15 @@ import org.apache.kafka.server.common.MetadataVersion;
  * topics), the broker runs with stock settings, so that whatever works here also works against a
  * default broker: in particular {@code transaction.max.timeout.ms} stays at 15 minutes.
  */
-public final class EmbeddedKafka implements KafkaBroker {
+public final class EmbeddedKafka extends KafkaBroker {
 
   private final Path baseDirectory;
   private final KafkaClusterTestKit cluster;
-  private final String bootstrapServers;
-  private final KafkaClients clients;
 
   private EmbeddedKafka(Path baseDirectory, KafkaClusterTestKit cluster) {
+    super(cluster.bootstrapServers());
     this.baseDirectory = baseDirectory;
     this.cluster = cluster;
-    this.bootstrapServers = cluster.bootstrapServers();
-    this.clients = new KafkaClients(bootstrapServers);
   }
 
   /** Starts a broker and returns once it accepts clients. */
@@ -77,37 +70,6 @@ public final class EmbeddedKafka implements KafkaBroker {
   /** Where the broker keeps its logs; deleted on close. */
   public Path baseDirectory() {
     return baseDirectory;
-  }
-
-  @Override
-  public String bootstrapServers() {
-    return bootstrapServers;
-  }
-
-  @Override
-  public void createTopics(int partitions, String... topics) {
-    clients.createTopics(partitions, topics);
-  }
-
-  @Override
-  public void send(String topic, String key, String value) {
-    clients.send(new ProducerRecord<>(topic, key, value));
-  }
-
-  @Override
-  public void send(String topic, String key, String value, long timestampMillis) {
-    clients.send(new ProducerRecord<>(topic, null, timestampMillis, key, value));
-  }
-
-  @Override
-  public CompletableFuture<Void> sendAsync(
-      String topic, String key, String value, long timestampMillis) {
-    return clients.sendAsync(new ProducerRecord<>(topic, null, timestampMillis, key, value));
-  }
-
-  @Override
-  public List<ConsumerRecord<String, String>> readAll(String topic) {
-    return clients.readAll(topic);
   }
 
   /** Stops the broker and deletes its log directories. */

@@ -16,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import kafka.tools.StorageTool;
@@ -25,8 +24,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -41,7 +38,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * the log directory {@code data/}, and the broker's output, one {@code broker-<n>.log} per start.
  * The directory is kept on close, for a failed test to be easy to read.
  */
-public final class KafkaBrokerProcess implements KafkaBroker {
+public final class KafkaBrokerProcess extends KafkaBroker {
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
@@ -71,16 +68,13 @@ public final class KafkaBrokerProcess implements KafkaBroker {
 
   private final Path directory;
   private final int port;
-  private final String bootstrapServers;
-  private final KafkaClients clients;
   private Process process;
   private int starts;
 
   private KafkaBrokerProcess(Path directory, int port) {
+    super("localhost:" + port);
     this.directory = directory;
     this.port = port;
-    this.bootstrapServers = "localhost:" + port;
-    this.clients = new KafkaClients(bootstrapServers);
   }
 
   /**
@@ -108,11 +102,6 @@ public final class KafkaBrokerProcess implements KafkaBroker {
     broker.format();
     broker.launch();
     return broker;
-  }
-
-  @Override
-  public String bootstrapServers() {
-    return bootstrapServers;
   }
 
   /** Where the broker keeps its settings, data and output; kept on close. */
@@ -152,32 +141,6 @@ public final class KafkaBrokerProcess implements KafkaBroker {
 
   public synchronized boolean isRunning() {
     return process != null && process.isAlive();
-  }
-
-  @Override
-  public void createTopics(int partitions, String... topics) {
-    clients.createTopics(partitions, topics);
-  }
-
-  @Override
-  public void send(String topic, String key, String value) {
-    clients.send(new ProducerRecord<>(topic, key, value));
-  }
-
-  @Override
-  public void send(String topic, String key, String value, long timestampMillis) {
-    clients.send(new ProducerRecord<>(topic, null, timestampMillis, key, value));
-  }
-
-  @Override
-  public CompletableFuture<Void> sendAsync(
-      String topic, String key, String value, long timestampMillis) {
-    return clients.sendAsync(new ProducerRecord<>(topic, null, timestampMillis, key, value));
-  }
-
-  @Override
-  public List<ConsumerRecord<String, String>> readAll(String topic) {
-    return clients.readAll(topic);
   }
 
   /** Closes the clients and kills the broker if it runs; keeps the directory. */
@@ -288,7 +251,7 @@ public final class KafkaBrokerProcess implements KafkaBroker {
 
   private void awaitController(long deadline) throws InterruptedException {
     Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     props.put(AdminClientConfig.METADATA_RECOVERY_STRATEGY_CONFIG, "none");
     props.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, (int) READY_POLL.toMillis());
     int attemptMillis = 2000;

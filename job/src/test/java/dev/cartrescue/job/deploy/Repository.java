@@ -42,20 +42,12 @@ final class Repository {
   }
 
   /**
-   * The Flink Kubernetes Operator's FlinkDeployment CRD (release 1.15), kept beside the repository
-   * in ../shared/k8s-schemas/ because no cluster runs where the tests do.
+   * The Flink Kubernetes Operator's FlinkDeployment CRD (release 1.15.0), kept in the test
+   * resources because no cluster runs where the tests do (source and licence: the README beside
+   * it).
    */
   static Path flinkDeploymentCrd() {
-    Path crd =
-        ROOT.resolve("../shared/k8s-schemas/flinkdeployments.flink.apache.org-v1.yml").normalize();
-    if (!Files.isRegularFile(crd)) {
-      throw new AssertionError(
-          "The operator's FlinkDeployment CRD is missing: expected "
-              + crd
-              + " (../shared/k8s-schemas/ relative to the repository root). The manifests in k8s/"
-              + " cannot be validated without it.");
-    }
-    return crd;
+    return file("job/src/test/resources/k8s-schemas/flinkdeployments.flink.apache.org-v1.yml");
   }
 
   /** Every document of a YAML file; empty documents are left out. */

@@ -241,6 +241,9 @@ class CartRescueEndToEndTest {
             .map(ReceivedMessage::messageId)
             .collect(Collectors.toSet());
     assertThat(received).containsAll(sentIds.values()).hasSize(sentIds.size());
+    // The send ledger holds each message accepted, keyed by its decision, as its schema says.
+    assertThat(job.sendLedger().stream().map(e -> e.get("value").asText()))
+        .containsAll(sentIds.values());
   }
 
   @Test

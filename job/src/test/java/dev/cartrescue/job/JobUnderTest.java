@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cartrescue.connectors.KafkaInputs;
 import dev.cartrescue.job.config.CartRescueOptions;
+import dev.cartrescue.job.pipeline.KafkaSendLedger;
+import dev.cartrescue.job.records.CappingEvent;
+import dev.cartrescue.job.records.RecordSchemas;
 import dev.cartrescue.testkit.EmbeddedKafka;
 import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
 import java.io.IOException;
@@ -188,7 +191,7 @@ public final class JobUnderTest implements AutoCloseable {
 
   /** The outcomes of the job started last, as they are now. */
   public List<JsonNode> outcomes() {
-    return read(startedOptions().outcomesTopic);
+    return validated(read(startedOptions().outcomesTopic), "outputs/outcome");
   }
 
   /**
@@ -229,12 +232,40 @@ public final class JobUnderTest implements AutoCloseable {
 
   /** The capping topic of the job started last: its own capping events and every other one. */
   public List<JsonNode> cappingEvents() {
-    return read(startedOptions().cappingTopic);
+    List<JsonNode> events = validated(read(startedOptions().cappingTopic), "inputs/capping-event");
+    validated(
+        events.stream().filter(e -> CappingEvent.TYPE.equals(e.path("type").asText(null))).toList(),
+        "outputs/capping-event");
+    return events;
   }
 
   /** The dead letters of the job started last. */
   public List<JsonNode> deadLetters() {
-    return read(startedOptions().deadLetterTopic);
+    return validated(read(startedOptions().deadLetterTopic), "outputs/dead-letter");
+  }
+
+  /**
+   * The send ledger of the job started last, each entry as {@code {"key", "value"}} (both are plain
+   * text on the topic), validated against outputs/send-ledger-entry.
+   */
+  public List<JsonNode> sendLedger() {
+    List<JsonNode> entries = new ArrayList<>();
+    for (ConsumerRecord<String, String> r :
+        kafka.readAll(KafkaSendLedger.topicFor(startedOptions().kafka))) {
+      entries.add(JSON.createObjectNode().put("key", r.key()).put("value", r.value()));
+    }
+    return validated(entries, "outputs/send-ledger-entry");
+  }
+
+  /**
+   * The records, each checked against the schema the repository gives for it: a record the job
+   * wrote that its schema rejects fails the test reading it.
+   */
+  private static List<JsonNode> validated(List<JsonNode> records, String schema) {
+    for (JsonNode record : records) {
+      RecordSchemas.assertValid(schema, record);
+    }
+    return records;
   }
 
   /**

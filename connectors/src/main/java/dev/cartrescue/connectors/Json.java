@@ -80,6 +80,22 @@ public final class Json {
     return object;
   }
 
+  /**
+   * Reads an input record: one JSON object, or a Kafka Connect JsonConverter envelope around one
+   * ({@code {"schema": ..., "payload": {...}}}, exactly those two keys), which is what Connect and
+   * Debezium write with {@code value.converter.schemas.enable=true}. The envelope's schema says
+   * nothing a parser needs: the payload is the record.
+   */
+  public static ObjectNode readRecord(byte[] value) throws InvalidRecordException {
+    ObjectNode object = readObject(value);
+    if (object.size() == 2
+        && object.has("schema")
+        && object.get("payload") instanceof ObjectNode payload) {
+      return payload;
+    }
+    return object;
+  }
+
   /** A string field that must be present and not blank. */
   public static String requiredText(JsonNode n, String field) throws InvalidRecordException {
     String text = optionalText(n, field);

@@ -9,6 +9,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Runs a {@link RecordParser} on each Kafka record and never throws: a record the parser refuses,
  * or one it fails on, becomes a dead letter that names where it came from. A job that stopped on a
  * bad record would stop again on it after every restart.
+ *
+ * <p>A value in Confluent's wire format reaches the parser without its prefix; its dead letter
+ * keeps the value as it came, prefix included, so that a replay can send it back unchanged.
  */
 final class ParsingDeserializer<T> implements KafkaRecordDeserializationSchema<Parsed<T>> {
 
@@ -37,7 +40,9 @@ final class ParsingDeserializer<T> implements KafkaRecordDeserializationSchema<P
       reason = "value larger than 1 MiB";
     } else {
       try {
-        Parsed<T> parsed = parser.parse(record.key(), value, record.timestamp());
+        Parsed<T> parsed =
+            parser.parse(
+                record.key(), ConfluentWireFormat.withoutPrefix(value), record.timestamp());
         if (parsed != null) {
           return parsed;
         }

@@ -178,6 +178,34 @@ class JsonTest {
         .isEqualTo("{\"topic\":\"t\",\"key\":\"k\",\"value\":\"v\"}");
   }
 
+  @Test
+  void readsTheRecordInsideAKafkaConnectEnvelope() throws Exception {
+    String envelope =
+        "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"type\":\"string\","
+            + "\"optional\":false,\"field\":\"contact_id\"}],\"optional\":false},"
+            + "\"payload\":{\"contact_id\":\"c-42\"}}";
+    assertThat(Json.readRecord(utf8(envelope)).get("contact_id").textValue()).isEqualTo("c-42");
+    // Schemaless Connect data still has the envelope, with a null schema.
+    assertThat(Json.readRecord(utf8("{\"schema\":null,\"payload\":{\"a\":1}}")).get("a").intValue())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void anObjectThatIsNotExactlyAnEnvelopeIsTheRecordItself() throws Exception {
+    for (String json :
+        new String[] {
+          "{\"schema\":{},\"payload\":{},\"contact_id\":\"c\"}",
+          "{\"schema\":{},\"payload\":\"text\"}",
+          "{\"schema\":{},\"payload\":null}",
+          "{\"payload\":{},\"other\":1}",
+          "{\"payload\":{}}"
+        }) {
+      assertThat(Json.readRecord(utf8(json))).as(json).isEqualTo(object(json));
+    }
+    assertInvalid(() -> Json.readRecord(utf8("[{\"schema\":{},\"payload\":{}}]")))
+        .hasMessage("not a JSON object");
+  }
+
   /** An object nested {@code depth} levels deep, counting the outermost. */
   private static String nested(int depth) {
     return "{\"a\":".repeat(depth - 1) + "{}" + "}".repeat(depth - 1);

@@ -2,6 +2,7 @@ package dev.cartrescue.connectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +42,10 @@ class ParsingDeserializerTest {
             Parsed.of(
                 value == null ? "erase " + new String(key, StandardCharsets.UTF_8) : "keep", 0);
 
-    assertThat(deserialize(tombstones, record(null))).containsExactly(Parsed.of("erase c-42", 0L));
-    assertThat(deserialize(TEXT, record(null)).get(0).deadLetter.reason).isEqualTo("empty value");
+    assertThat(deserialize(tombstones, record((String) null)))
+        .containsExactly(Parsed.of("erase c-42", 0L));
+    assertThat(deserialize(TEXT, record((String) null)).get(0).deadLetter.reason)
+        .isEqualTo("empty value");
   }
 
   @Test
@@ -75,6 +78,39 @@ class ParsingDeserializerTest {
     assertThat(out.get(0).deadLetter.value).hasSize(DeadLetter.MAX_VALUE_BYTES);
   }
 
+  @Test
+  void readsValuesInConfluentsWireFormat() throws Exception {
+    byte[] prefixed = confluent(17, "{\"text\": \"hi\"}");
+
+    assertThat(deserialize(TEXT, record(prefixed))).containsExactly(Parsed.of("hi", 1_000L));
+  }
+
+  @Test
+  void aRefusedValueInConfluentsWireFormatIsADeadLetterWithItsPrefix() throws Exception {
+    byte[] prefixed = confluent(17, "{}");
+
+    Parsed<String> dead = deserialize(TEXT, record(prefixed)).get(0);
+    assertThat(dead.deadLetter.reason).isEqualTo("missing field text");
+    assertThat(dead.deadLetter.value).isEqualTo(new String(prefixed, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aZeroByteTooShortForAPrefixReachesTheParserAsItIs() throws Exception {
+    assertThat(deserialize(TEXT, record(new byte[] {0, 0, 1})).get(0).deadLetter.reason)
+        .isEqualTo("not JSON");
+    assertThat(deserialize(TEXT, record(confluent(3, ""))).get(0).deadLetter.reason)
+        .isEqualTo("empty value");
+  }
+
+  /** A value as Confluent's JSON Schema serializer writes it: 0x00, the schema id, the JSON. */
+  private static byte[] confluent(int schemaId, String json) {
+    return ByteBuffer.allocate(5 + utf8(json).length)
+        .put((byte) 0)
+        .putInt(schemaId)
+        .put(utf8(json))
+        .array();
+  }
+
   private static List<Parsed<String>> deserialize(
       RecordParser<String> parser, ConsumerRecord<byte[], byte[]> record) throws Exception {
     var deserializer = new ParsingDeserializer<>(parser, Parsed.typeInfo(Types.STRING));
@@ -94,6 +130,10 @@ class ParsingDeserializerTest {
   }
 
   private static ConsumerRecord<byte[], byte[]> record(String value) {
+    return record(value == null ? null : utf8(value));
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record(byte[] value) {
     return new ConsumerRecord<>(
         "in",
         2,
@@ -103,7 +143,7 @@ class ParsingDeserializerTest {
         0,
         0,
         utf8("c-42"),
-        value == null ? null : utf8(value),
+        value,
         new RecordHeaders(),
         Optional.empty());
   }

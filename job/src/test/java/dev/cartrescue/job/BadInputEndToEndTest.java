@@ -3,6 +3,7 @@ package dev.cartrescue.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cartrescue.connectors.ConfluentWireFormat;
 import dev.cartrescue.connectors.InvalidRecordException;
 import dev.cartrescue.connectors.RecordParser;
 import dev.cartrescue.job.records.ClickEventParser;
@@ -74,9 +75,10 @@ class BadInputEndToEndTest {
     }
   }
 
+  /** Whether the job refuses the value: what its Kafka source hands the parser. */
   private static boolean refusedBy(RecordParser<?> parser, byte[] value, long recordTime) {
     try {
-      parser.parse(null, value, recordTime);
+      parser.parse(null, ConfluentWireFormat.withoutPrefix(value), recordTime);
       return false;
     } catch (InvalidRecordException e) {
       return true;

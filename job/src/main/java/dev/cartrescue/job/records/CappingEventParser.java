@@ -11,7 +11,7 @@ public class CappingEventParser implements RecordParser<CappingEvent> {
   @Override
   public Parsed<CappingEvent> parse(byte[] key, byte[] value, long recordTimestamp)
       throws InvalidRecordException {
-    ObjectNode json = Json.readObject(value);
+    ObjectNode json = Json.readRecord(value);
     CappingEvent c = new CappingEvent();
     c.contactId =
         FieldLimits.check("contact_id", Json.requiredText(json, "contact_id"), FieldLimits.ID);

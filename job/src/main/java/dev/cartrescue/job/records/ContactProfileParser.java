@@ -24,7 +24,7 @@ public class ContactProfileParser implements RecordParser<ContactProfile> {
           FieldLimits.check("key", new String(key, StandardCharsets.UTF_8), FieldLimits.ID);
       return Parsed.of(ContactProfile.erasure(contactId, recordTimestamp), recordTimestamp);
     }
-    ObjectNode json = Json.readObject(value);
+    ObjectNode json = Json.readRecord(value);
     ContactProfile p = new ContactProfile();
     p.contactId =
         FieldLimits.check("contact_id", Json.requiredText(json, "contact_id"), FieldLimits.ID);

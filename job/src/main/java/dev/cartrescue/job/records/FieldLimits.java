@@ -11,6 +11,9 @@ final class FieldLimits {
   static final int TEXT = 1024;
   static final int URL = 2048;
 
+  /** Most lines one event may carry: each goes into state; no real cart change comes near it. */
+  static final int LINES = 200;
+
   private FieldLimits() {}
 
   static String check(String field, String value, int max) throws InvalidRecordException {

@@ -3,6 +3,7 @@ package dev.cartrescue.job.rule;
 import dev.cartrescue.job.records.AbandonedCart;
 import dev.cartrescue.job.records.CartDecision;
 import dev.cartrescue.job.records.CartItem;
+import dev.cartrescue.job.records.CartLine;
 import dev.cartrescue.job.records.ClickEvent;
 import dev.cartrescue.job.records.ContactProfile;
 import dev.cartrescue.job.records.ContactSignal;
@@ -197,12 +198,7 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
       } else if (event.isPurchase()) {
         cartItems.clear();
       } else if (event.isAddToCart()) {
-        String line = event.productId == null ? "" : event.productId;
-        CartItem item = cartItems.get(line);
-        int added = Math.max(event.quantity, 1);
-        String name =
-            event.productName != null ? event.productName : item == null ? null : item.name;
-        cartItems.put(line, new CartItem(name, (item == null ? 0 : item.quantity) + added));
+        addToCart(event);
       } else if (event.isRemoveFromCart()) {
         removeFromCart(event);
       }
@@ -210,21 +206,39 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     unsettledCartEvents.update(stillUnsettled);
   }
 
+  private void addToCart(ClickEvent event) throws Exception {
+    List<CartLine> lines = event.cartLines();
+    if (lines.isEmpty()) {
+      // An add that names no product still puts something in the cart.
+      lines = List.of(new CartLine());
+    }
+    for (CartLine line : lines) {
+      String id = line.id == null ? "" : line.id;
+      CartItem item = cartItems.get(id);
+      int added = Math.max(line.quantity, 1);
+      String name = line.name != null ? line.name : item == null ? null : item.name;
+      cartItems.put(id, new CartItem(name, (item == null ? 0 : item.quantity) + added));
+    }
+  }
+
   private void removeFromCart(ClickEvent event) throws Exception {
-    if (event.productId == null) {
+    List<CartLine> named = event.cartLines().stream().filter(line -> line.id != null).toList();
+    if (named.isEmpty()) {
       // A removal that names no product empties the cart.
       cartItems.clear();
       return;
     }
-    CartItem item = cartItems.get(event.productId);
-    if (item == null) {
-      return;
-    }
-    int left = event.quantity > 0 ? item.quantity - event.quantity : 0;
-    if (left > 0) {
-      cartItems.put(event.productId, new CartItem(item.name, left));
-    } else {
-      cartItems.remove(event.productId);
+    for (CartLine line : named) {
+      CartItem item = cartItems.get(line.id);
+      if (item == null) {
+        continue;
+      }
+      int left = line.quantity > 0 ? item.quantity - line.quantity : 0;
+      if (left > 0) {
+        cartItems.put(line.id, new CartItem(item.name, left));
+      } else {
+        cartItems.remove(line.id);
+      }
     }
   }
 

@@ -20,9 +20,11 @@ import dev.cartrescue.job.records.AbandonedCart;
 import dev.cartrescue.job.records.CappingEvent;
 import dev.cartrescue.job.records.CartDecision;
 import dev.cartrescue.job.records.ClickEvent;
+import dev.cartrescue.job.records.ClickEventParser;
 import dev.cartrescue.job.records.ContactProfile;
 import dev.cartrescue.job.records.ContactSignal;
 import dev.cartrescue.job.records.RecordedOutcome;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -185,6 +187,25 @@ class EligibilityFunctionTest {
       abandon(abandonedCart(ANNA, D));
       harness.processWatermark(D);
       assertThat(single(decisions()).itemsSummary).isEqualTo("Rain jacket");
+    }
+
+    @Test
+    void everyItemOfAnEventIsALineOfTheCart() throws Exception {
+      given(
+          consentingProfile(ANNA),
+          click(
+              ("{\"type\":\"add_to_cart\",\"contact_id\":\"%s\",\"timestamp\":%d,\"cart_id\":\"k-%s\","
+                      + "\"items\":[{\"item_id\":\"SKU_12345\",\"item_name\":\"Stan and Friends Tee\","
+                      + "\"price\":10.01,\"quantity\":3},{\"item_id\":\"SKU_12346\","
+                      + "\"item_name\":\"Google Grey Women's Tee\",\"price\":21.01,\"quantity\":2}]}")
+                  .formatted(ANNA, T0, ANNA)),
+          click(
+              ("{\"type\":\"remove_from_cart\",\"contact_id\":\"%s\",\"timestamp\":%d,"
+                      + "\"items\":[{\"item_id\":\"SKU_12345\",\"item_name\":\"Stan and Friends Tee\"}]}")
+                  .formatted(ANNA, T0 + 1)));
+      abandon(abandonedCart(ANNA, D));
+      harness.processWatermark(D);
+      assertThat(single(decisions()).itemsSummary).isEqualTo("2 × Google Grey Women's Tee");
     }
 
     @Test
@@ -463,6 +484,11 @@ class EligibilityFunctionTest {
         throw new IllegalArgumentException(String.valueOf(r));
       }
     }
+  }
+
+  /** A clickstream record as the job reads it. */
+  private static ClickEvent click(String json) throws Exception {
+    return new ClickEventParser().parse(null, json.getBytes(StandardCharsets.UTF_8), T0).value;
   }
 
   private void abandon(AbandonedCart cart) throws Exception {

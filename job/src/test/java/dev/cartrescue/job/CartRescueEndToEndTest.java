@@ -90,6 +90,7 @@ class CartRescueEndToEndTest {
     job.profile("c-restart", "33", "0612345606", true, "Ha", null, base - 60 * SECOND);
     job.profile("c-cancel", "33", "0612345607", true, "Io", null, base - 60 * SECOND);
     job.profile("c-dup", "33", "0612345608", true, "Jo", null, base - 60 * SECOND);
+    job.profile("c-segment", "33", "0612345610", true, "Lu", null, base - 60 * SECOND);
 
     // Broken records of every kind, before good ones that must still flow.
     kafka.send("clickstream", "x", "this is not json", base - 30 * SECOND);
@@ -114,6 +115,7 @@ class CartRescueEndToEndTest {
     add("c-us", "k-us", "sku-1", "Trail shoe", base);
     add("c-restart", "k-restart-1", "sku-1", "Trail shoe", base);
     add("c-cancel", "k-cancel", "sku-1", "Trail shoe", base);
+    segmentProductAddedThroughASchemaRegistry("c-segment", "k-segment", base);
     kafka.send(
         "clickstream",
         "c-dup",
@@ -140,7 +142,7 @@ class CartRescueEndToEndTest {
   @Test
   @Order(1)
   void everyAbandonedCartEndsInExactlyOneOutcome() throws Exception {
-    Map<String, List<JsonNode>> outcomes = runJob(job.topic("capping"), 12);
+    Map<String, List<JsonNode>> outcomes = runJob(job.topic("capping"), 13);
     firstRunOutcomes.putAll(outcomes);
 
     assertThat(reasons(outcomes))
@@ -156,6 +158,7 @@ class CartRescueEndToEndTest {
         .containsEntry("c-badphone", "invalid_phone")
         .containsEntry("c-us", "blocked_region")
         .containsEntry("c-stale", "stale")
+        .containsEntry("c-segment", "sent")
         .doesNotContainKey("c-cancel");
     outcomes.forEach((contact, list) -> assertThat(list).as(contact).hasSize(1));
   }
@@ -215,6 +218,15 @@ class CartRescueEndToEndTest {
   }
 
   @Test
+  @Order(5)
+  void aSegmentCallWrittenThroughASchemaRegistryIsACart() {
+    JsonNode body = receivedFor("+33612345610").body();
+    assertThat(body.at("/template/components/0/parameters/1/text").asText())
+        .isEqualTo("2 × Monopoly: 3rd Edition");
+    assertThat(body.at("/template/components/1/parameters/0/text").asText()).isEqualTo("k-segment");
+  }
+
+  @Test
   @Order(6)
   void eachSendWritesACappingEventWithTheMessageId() throws Exception {
     Map<String, String> sentIds = new HashMap<>();
@@ -267,7 +279,7 @@ class CartRescueEndToEndTest {
   @Test
   @Order(8)
   void replayingTheSameInputGivesTheSameOutcomes() throws Exception {
-    Map<String, List<JsonNode>> replay = runJob(CAPPING_REPLAY, 12);
+    Map<String, List<JsonNode>> replay = runJob(CAPPING_REPLAY, 13);
     assertThat(withoutMessageIds(replay)).isEqualTo(withoutMessageIds(firstRunOutcomes));
   }
 
@@ -378,6 +390,25 @@ class CartRescueEndToEndTest {
         "{\"event_id\":\"add-%s-%s-%d\",\"type\":\"add_to_cart\",\"contact_id\":\"%s\",\"timestamp\":\"%s\",\"cart_id\":\"%s\",\"cart_url\":\"https://shop.example/cart/%s\",\"product\":{\"id\":\"%s\",\"name\":\"%s\",\"price\":89.90,\"currency\":\"EUR\",\"quantity\":1}}"
             .formatted(contact, sku, at, contact, Instant.ofEpochMilli(at), cart, cart, sku, name);
     kafka.send("clickstream", contact, json, at);
+  }
+
+  /**
+   * A Segment "Product Added" track call as Confluent's JSON Schema serializer writes it: 0x00, a
+   * 4-byte schema id, then the JSON.
+   */
+  private static void segmentProductAddedThroughASchemaRegistry(
+      String contact, String cart, long at) {
+    String call =
+        ("{\"type\":\"track\",\"event\":\"Product Added\",\"userId\":\"%s\","
+                + "\"anonymousId\":\"23adfd82-aa0f-45a7-a756-24f2a7a4c895\","
+                + "\"messageId\":\"ajs-next-%d\",\"timestamp\":\"%s\","
+                + "\"context\":{\"library\":{\"name\":\"analytics.js\",\"version\":\"next-1.70.0\"}},"
+                + "\"properties\":{\"cart_id\":\"%s\",\"product_id\":\"507f1f77bcf86cd799439011\","
+                + "\"sku\":\"G-32\",\"name\":\"Monopoly: 3rd Edition\",\"price\":18.99,"
+                + "\"quantity\":2}}")
+            .formatted(contact, at, Instant.ofEpochMilli(at), cart);
+    // Schema id 23: every byte is below 0x80, so the String the test broker sends keeps it.
+    kafka.send("clickstream", contact, "\u0000\u0000\u0000\u0000\u0017" + call, at);
   }
 
   private static void remove(String contact, String sku, long at) {

@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * An input record that could not be read (contract section 3): where it was, why it failed, and its
- * raw value as text, at most {@link #MAX_VALUE_BYTES} bytes of UTF-8 so that a huge or binary
+ * An input record that could not be read (docs/contract.md §3): where it was, why it failed, and
+ * its raw value as text, at most {@link #MAX_VALUE_BYTES} bytes of UTF-8 so that a huge or binary
  * record still fits in a dead-letter record.
  */
 public class DeadLetter {

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole job against a real Kafka broker (KRaft, in this JVM) and a real HTTP server answering
- * like the Cloud API: contract sections 1 to 4, on a compressed clock (carts are abandoned after 3
+ * like the Cloud API: docs/contract.md §1 to §4, on a compressed clock (carts are abandoned after 3
  * seconds). The input is written first, as a backlog with timestamps ten minutes ago; the job then
  * reads it, and event time follows the wall clock once the backlog is read (idle advance).
  */

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Contract section 5: a missing required option or a value that does not parse stops the job before
- * it starts, with one clear line naming the option, and exit status 2. Run as a real JVM.
+ * docs/contract.md §5: a missing required option or a value that does not parse stops the job
+ * before it starts, with one clear line naming the option, and exit status 2. Run as a real JVM.
  */
 class StartupFailureTest {
   private static final String[] VALID = {

@@ -27,6 +27,6 @@ public final class CartRescueCli {
         "         runs the job on an embedded Flink with the web UI on http://localhost:8081",
         "       ./cart-rescue demo [--duration 2m]",
         "         runs everything locally: Kafka, a Cloud API simulator, shoppers and the job",
-        "Options: see README.md (the contract's table).");
+        "Options: see docs/contract.md, section 5.");
   }
 }

@@ -23,7 +23,7 @@ record DemoSummary(
     suppressedByReason = Map.copyOf(suppressedByReason);
   }
 
-  /** The contract's last line of a demo (section 5). */
+  /** The last line of a demo (docs/contract.md §5). */
   String line() {
     return "demo summary: carts=%d sent=%d suppressed=%d failed=%d"
         .formatted(carts, sent, suppressed, failed);

@@ -106,7 +106,7 @@ final class Population {
 
   /**
    * Capping events that another system (a CRM campaign) wrote in the minutes before the demo: these
-   * contacts' next carts are capped, as contract section 3 allows.
+   * contacts' next carts are capped, as docs/contract.md §3 allows.
    */
   List<KeyedRecord> earlierCappings() {
     return cappings;

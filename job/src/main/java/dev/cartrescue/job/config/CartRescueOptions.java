@@ -22,8 +22,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The job's options, exactly the keys of the contract's table (section 5), with their defaults and
- * validation. Nothing else in the project parses flags.
+ * The job's options, exactly the keys of the options table of docs/contract.md §5, with their
+ * defaults and validation. Nothing else in the project parses flags.
  *
  * <p>Values come from {@code --key value} (or {@code --key=value}) flags and from {@code --config
  * FILE}, a YAML file with the same keys (flat, or nested by their dots); flags win. Any problem is

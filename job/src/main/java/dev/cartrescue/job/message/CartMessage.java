@@ -13,9 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The advisor-first message for a cart to send (contract section 4): body "{{1}}" greeting name and
- * "{{2}}" items summary; button 0 "View cart" with the cart id as the URL suffix; button 1 "Chat
- * with an advisor" with a payload naming the cart.
+ * The advisor-first message for a cart to send (docs/contract.md §4): body "{{1}}" greeting name
+ * and "{{2}}" items summary; button 0 "View cart" with the cart id as the URL suffix; button 1
+ * "Chat with an advisor" with a payload naming the cart.
  *
  * <p>The language is the profile's when it reads as a language code ({@code fr}, {@code pt-BR},
  * {@code en_us} become {@code fr}, {@code pt_BR}, {@code en_US}, Meta's spelling), else {@code

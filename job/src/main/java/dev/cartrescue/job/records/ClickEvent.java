@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** One clickstream record (contract section 2). Only the fields the rule reads are kept. */
+/** One clickstream record (docs/contract.md §2). Only the fields the rule reads are kept. */
 public class ClickEvent {
   public static final String ADD_TO_CART = "add_to_cart";
   public static final String REMOVE_FROM_CART = "remove_from_cart";

@@ -9,7 +9,7 @@ import dev.cartrescue.connectors.RecordParser;
 import java.util.Map;
 
 /**
- * Reads a clickstream record (contract section 2); event time is its {@code timestamp}.
+ * Reads a clickstream record (docs/contract.md §2); event time is its {@code timestamp}.
  *
  * <p>Besides the job's own form, it reads what shops already emit where that costs nothing: a
  * GA4-style {@code items} list, Segment's e-commerce event names, and a Segment track call as it is

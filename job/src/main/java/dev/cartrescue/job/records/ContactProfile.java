@@ -1,7 +1,7 @@
 package dev.cartrescue.job.records;
 
 /**
- * A version of a contact's profile (contract section 2), valid from {@link #updatedAt} in event
+ * A version of a contact's profile (docs/contract.md §2), valid from {@link #updatedAt} in event
  * time. An erasure (a Kafka tombstone) is a profile with {@link #erased} set.
  */
 public class ContactProfile {

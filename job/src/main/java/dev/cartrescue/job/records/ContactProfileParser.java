@@ -9,8 +9,8 @@ import dev.cartrescue.connectors.RecordParser;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads a contact profile upsert (contract section 2). Its event time is {@code updated_at}, or the
- * Kafka record's timestamp when absent. A tombstone (null value) erases the contact of its key.
+ * Reads a contact profile upsert (docs/contract.md §2). Its event time is {@code updated_at}, or
+ * the Kafka record's timestamp when absent. A tombstone (null value) erases the contact of its key.
  */
 public class ContactProfileParser implements RecordParser<ContactProfile> {
   @Override

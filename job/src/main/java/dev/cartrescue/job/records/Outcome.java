@@ -1,6 +1,6 @@
 package dev.cartrescue.job.records;
 
-/** The one recorded outcome of an abandoned cart (contract section 3). */
+/** The one recorded outcome of an abandoned cart (docs/contract.md §3). */
 public class Outcome {
   public static final String SENT = "sent";
   public static final String SUPPRESSED = "suppressed";

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartrescue.connectors.Json;
 import java.time.Instant;
 
-/** The job's output records as the contract writes them (section 3). */
+/** The job's output records as docs/contract.md §3 describes them. */
 public final class OutputJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

@@ -6,7 +6,9 @@ import dev.cartrescue.connectors.Json;
 import dev.cartrescue.connectors.Parsed;
 import dev.cartrescue.connectors.RecordParser;
 
-/** Reads an outcome back from the outcomes topic (contract section 3); its time is the deadline. */
+/**
+ * Reads an outcome back from the outcomes topic (docs/contract.md §3); its time is the deadline.
+ */
 public class RecordedOutcomeParser implements RecordParser<RecordedOutcome> {
   @Override
   public Parsed<RecordedOutcome> parse(byte[] key, byte[] value, long recordTimestamp)

@@ -13,9 +13,9 @@ import org.apache.flink.util.Collector;
 
 /**
  * Lets each contact's cart events through once and on time: a repeated {@code event_id} is ignored
- * (contract section 2), and an event whose timestamp the watermark has already passed is counted as
- * late and dropped, as CEP would drop it, so that the pattern and the eligibility function see the
- * same events.
+ * (docs/contract.md §2), and an event whose timestamp the watermark has already passed is counted
+ * as late and dropped, as CEP would drop it, so that the pattern and the eligibility function see
+ * the same events.
  *
  * <p>An event id is remembered only until the watermark passes its timestamp: a repeat after that
  * is late anyway.

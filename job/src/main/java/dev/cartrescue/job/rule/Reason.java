@@ -1,6 +1,6 @@
 package dev.cartrescue.job.rule;
 
-/** Why an abandoned cart was not sent, in the order the rule checks them (contract section 1). */
+/** Why an abandoned cart was not sent, in the order the rule checks them (docs/contract.md §1). */
 public enum Reason {
   RECENT_PURCHASE,
   CAPPED,

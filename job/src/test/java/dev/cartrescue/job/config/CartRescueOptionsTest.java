@@ -11,7 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Contract section 5: the options table, --config FILE, and one clear line for a bad option. */
+/** docs/contract.md §5: the options table, --config FILE, and one clear line for a bad option. */
 class CartRescueOptionsTest {
   private static final String[] REQUIRED = {
     "--kafka.bootstrap-servers", "localhost:9092", "--whatsapp.phone-number-id", "1234"

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Contract section 4 and Meta's limits on template parameters. */
+/** docs/contract.md §4 and Meta's limits on template parameters. */
 class CartMessageTest {
 
   private final CartMessage factory = new CartMessage("cart_advisor_help", "en");

@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Contract section 2: what the job reads, and what becomes a dead letter. */
+/** docs/contract.md §2: what the job reads, and what becomes a dead letter. */
 class RecordParsersTest {
   private static final long KAFKA_TIME = Instant.parse("2026-11-22T09:00:00Z").toEpochMilli();
 

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Contract section 1, "abandonment": the CEP pattern on Flink's keyed operator harness. */
+/** docs/contract.md §1, "abandonment": the CEP pattern on Flink's keyed operator harness. */
 class AbandonmentPatternTest {
   private static final Duration ABANDON_AFTER = Duration.ofHours(1);
   private static final long MINUTE = 60_000;

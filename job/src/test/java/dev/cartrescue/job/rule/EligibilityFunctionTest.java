@@ -36,7 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** Contract section 1, "eligibility at the deadline D", on Flink's keyed operator harness. */
+/** docs/contract.md §1, "eligibility at the deadline D", on Flink's keyed operator harness. */
 class EligibilityFunctionTest {
   private static final long D = ONE_HOUR_LATER;
   private static final AtomicLong WALL_CLOCK = new AtomicLong();

@@ -208,30 +208,54 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     ContactProfile profile = profileAt(deadline);
     PhoneNumbers.ValidNumber number =
         profile == null ? null : PhoneNumbers.read(profile.whatsappCode, profile.phoneNumber);
-    Reason reason;
-    if (anyTimeIn(purchaseTimes, deadline - rule.recentPurchase().toMillis(), deadline)) {
-      reason = Reason.RECENT_PURCHASE;
-    } else if (anyTimeIn(cappingTimes, deadline - rule.cappingPeriod().toMillis() + 1, deadline)
-        || anyTimeIn(
-            cappingReservations, deadline - rule.cappingPeriod().toMillis() + 1, deadline)) {
-      reason = Reason.CAPPED;
-    } else if (cartItems.isEmpty()) {
-      reason = Reason.EMPTY_CART;
-    } else if (profile == null) {
-      reason = Reason.NO_PROFILE;
-    } else if (!Boolean.TRUE.equals(profile.whatsappConsent)
-        || anyTimeIn(optOutTimes, profile.updatedAt, deadline - 1)) {
-      reason = Reason.NO_CONSENT;
-    } else if (number == null) {
-      reason = Reason.INVALID_PHONE;
-    } else if (rule.blockedRegions().contains(number.region())) {
-      reason = Reason.BLOCKED_REGION;
-    } else if (rule.maxSendDelay() != null
-        && clock.millis() - deadline > rule.maxSendDelay().toMillis()) {
-      reason = Reason.STALE;
-    } else {
-      reason = null;
-    }
+    long cappedFrom = deadline - rule.cappingPeriod().toMillis() + 1;
+    Reason reason =
+        Reason.firstThatHolds(
+            new Reason.Facts() {
+              @Override
+              public boolean recentPurchase() throws Exception {
+                return anyTimeIn(
+                    purchaseTimes, deadline - rule.recentPurchase().toMillis(), deadline);
+              }
+
+              @Override
+              public boolean capped() throws Exception {
+                return anyTimeIn(cappingTimes, cappedFrom, deadline)
+                    || anyTimeIn(cappingReservations, cappedFrom, deadline);
+              }
+
+              @Override
+              public boolean emptyCart() throws Exception {
+                return cartItems.isEmpty();
+              }
+
+              @Override
+              public boolean noProfile() {
+                return profile == null;
+              }
+
+              @Override
+              public boolean noConsent() throws Exception {
+                return !Boolean.TRUE.equals(profile.whatsappConsent)
+                    || anyTimeIn(optOutTimes, profile.updatedAt, deadline - 1);
+              }
+
+              @Override
+              public boolean invalidPhone() {
+                return number == null;
+              }
+
+              @Override
+              public boolean blockedRegion() {
+                return rule.blockedRegions().contains(number.region());
+              }
+
+              @Override
+              public boolean stale() {
+                return rule.maxSendDelay() != null
+                    && clock.millis() - deadline > rule.maxSendDelay().toMillis();
+              }
+            });
 
     if (reason != null) {
       decision.suppressionReason = reason.code();

@@ -3,7 +3,7 @@ package dev.cartrescue.job;
 import dev.cartrescue.job.config.CartRescueOptions;
 import dev.cartrescue.job.config.FlinkSettings;
 import dev.cartrescue.job.config.OptionsException;
-import dev.cartrescue.job.pipeline.CartRescuePipeline;
+import dev.cartrescue.job.pipeline.KafkaWiring;
 import dev.cartrescue.job.rule.WallClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ public final class CartRescueJob {
     Configuration conf = configuration(options, extra);
     LOG.info("Starting {} with {}", NAME, options.describe());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    new CartRescuePipeline(options, WallClock.system()).build(env);
+    KafkaWiring.build(env, options, WallClock.system());
     return env;
   }
 

@@ -7,6 +7,7 @@ import dev.cartrescue.connectors.KafkaSettings;
 import dev.cartrescue.job.rule.RuleSettings;
 import dev.cartrescue.sinks.whatsapp.CloudApiSettings;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,23 +45,28 @@ public final class CartRescueOptions {
     DEFAULTS.put("topic.capping", "whatsapp-cart-recovery-capping");
     DEFAULTS.put("topic.outcomes", "cart-recovery-outcomes");
     DEFAULTS.put("topic.dead-letter", "cart-recovery-dead-letter");
-    DEFAULTS.put("rule.abandon-after", "PT1H");
-    DEFAULTS.put("rule.recent-purchase", "PT24H");
-    DEFAULTS.put("rule.capping-period", "P3D");
-    DEFAULTS.put("rule.max-send-delay", "PT6H");
+    RuleSettings rule = RuleSettings.defaults();
+    DEFAULTS.put("rule.abandon-after", rule.abandonAfter().toString());
+    DEFAULTS.put("rule.recent-purchase", rule.recentPurchase().toString());
+    DEFAULTS.put("rule.capping-period", rule.cappingPeriod().toString());
+    DEFAULTS.put("rule.max-send-delay", rule.maxSendDelay().toString());
     DEFAULTS.put("watermark.out-of-orderness", "PT10S");
     DEFAULTS.put("watermark.idle-advance", "PT1M");
-    DEFAULTS.put("whatsapp.base-url", "https://graph.facebook.com");
-    DEFAULTS.put("whatsapp.api-version", "v24.0");
+    DEFAULTS.put("whatsapp.base-url", CloudApiSettings.DEFAULT_BASE_URL);
+    DEFAULTS.put("whatsapp.api-version", CloudApiSettings.DEFAULT_API_VERSION);
     DEFAULTS.put("whatsapp.phone-number-id", null);
     DEFAULTS.put("whatsapp.access-token-file", "");
     DEFAULTS.put("whatsapp.template", "cart_advisor_help");
-    DEFAULTS.put("whatsapp.language", "en");
-    DEFAULTS.put("whatsapp.rate-limit", "80");
-    DEFAULTS.put("whatsapp.blocked-regions", "US");
-    DEFAULTS.put("whatsapp.retry-for", "PT15M");
-    DEFAULTS.put("whatsapp.connect-timeout", "PT5S");
-    DEFAULTS.put("whatsapp.response-timeout", "PT15S");
+    DEFAULTS.put("whatsapp.language", rule.defaultLanguage());
+    DEFAULTS.put(
+        "whatsapp.rate-limit",
+        new BigDecimal(CloudApiSettings.DEFAULT_RATE_LIMIT_PER_SECOND)
+            .stripTrailingZeros()
+            .toPlainString());
+    DEFAULTS.put("whatsapp.blocked-regions", String.join(",", rule.blockedRegions()));
+    DEFAULTS.put("whatsapp.retry-for", CloudApiSettings.DEFAULT_RETRY_FOR.toString());
+    DEFAULTS.put("whatsapp.connect-timeout", CloudApiSettings.DEFAULT_CONNECT_TIMEOUT.toString());
+    DEFAULTS.put("whatsapp.response-timeout", CloudApiSettings.DEFAULT_RESPONSE_TIMEOUT.toString());
     DEFAULTS.put("checkpoint.interval", "PT10S");
     DEFAULTS.put("checkpoint.dir", "");
     DEFAULTS.put("restore-from", "");

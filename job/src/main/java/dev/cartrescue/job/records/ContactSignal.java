@@ -10,8 +10,8 @@ public class ContactSignal {
   public CappingEvent capping;
   public AbandonedCart abandonedCart;
 
-  /** An opt-out read back from the outcomes topic. */
-  public RecordedOutcome optOut;
+  /** A failed send read back from the outcomes topic (an opt-out among them). */
+  public RecordedOutcome failedSend;
 
   public ContactSignal() {}
 
@@ -39,9 +39,9 @@ public class ContactSignal {
     return s;
   }
 
-  public static ContactSignal of(RecordedOutcome optOut) {
+  public static ContactSignal of(RecordedOutcome failedSend) {
     ContactSignal s = new ContactSignal();
-    s.optOut = optOut;
+    s.failedSend = failedSend;
     return s;
   }
 
@@ -55,8 +55,8 @@ public class ContactSignal {
     if (capping != null) {
       return capping.contactId;
     }
-    if (optOut != null) {
-      return optOut.contactId;
+    if (failedSend != null) {
+      return failedSend.contactId;
     }
     return abandonedCart.contactId;
   }

@@ -1,8 +1,9 @@
 package dev.cartrescue.job.records;
 
 /**
- * An outcome as the job wrote it to the outcomes topic, read back: the one kind that matters is an
- * opt-out, a send that failed because the user stopped marketing messages (Cloud API 131050).
+ * An outcome as the job wrote it to the outcomes topic, read back: the kind that matters is a
+ * failed send, which releases the capping period its decision reserved, and among those an opt-out,
+ * a send that failed because the user stopped marketing messages (Cloud API 131050).
  */
 public class RecordedOutcome {
   /** The reason of a failed outcome for Cloud API error 131050. */
@@ -24,6 +25,11 @@ public class RecordedOutcome {
     o.reason = OPTED_OUT;
     o.errorCode = 131050;
     return o;
+  }
+
+  /** A send the Cloud API did not take: its capping reservation must be released. */
+  public boolean isFailedSend() {
+    return Outcome.FAILED.equals(outcome);
   }
 
   /** The contact withdrew consent to marketing messages, as of {@link #deadline}. */

@@ -15,13 +15,15 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Decides, at each abandoned cart's deadline D, whether the contact gets a message (contract
- * section 1, "eligibility"), with an event-time timer at D.
+ * Decides, at each abandoned cart's deadline D, whether the contact gets a message
+ * (docs/contract.md §1, "eligibility"), with an event-time timer at D.
  *
  * <p>Everything the decision reads is kept as of its event time, so that a decision at D sees
  * exactly what happened up to D, whatever order records arrived in: profile versions by {@code
@@ -35,7 +37,15 @@ import org.apache.flink.util.Collector;
  *
  * <p>A send reserves the capping period at once, in this state, so that a second cart reaching its
  * deadline at the same moment finds the contact capped, before any capping event could come back
- * from Kafka.
+ * from Kafka. A failed send, read back from the outcomes topic, releases its reservation: only
+ * accepted sends cap a contact. Until it is read back (one checkpoint after the last attempt), the
+ * contact stays reserved.
+ *
+ * <p>A tombstone erases, at once, everything with a timestamp up to its own: profile versions,
+ * purchases, cappings, opt-outs and cart events. What comes after it is the contact's new life, and
+ * a record from before it that arrives later (another topic read later) is dropped, so that the
+ * outcome does not depend on the order the topics are read in. The cart items already folded are
+ * all before event time, which a tombstone arriving in time has not passed: they go too.
  *
  * <p>State shrinks back by itself: purchases and cappings are dropped once no future deadline can
  * see them, profile versions older than the one in force are dropped, and a tombstone erases the
@@ -51,6 +61,8 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
   private transient ListState<ContactProfile> profileVersions;
   private transient ListState<Long> purchaseTimes;
   private transient ListState<Long> cappingTimes;
+  private transient ListState<Long> cappingReservations;
+  private transient ValueState<Long> erasedUpTo;
   private transient ListState<Long> optOutTimes;
   private transient MapState<String, CartItem> cartItems;
   private transient ListState<ClickEvent> unsettledCartEvents;
@@ -68,6 +80,9 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
         ctx.getListState(new ListStateDescriptor<>("profile-versions", ContactProfile.class));
     purchaseTimes = ctx.getListState(new ListStateDescriptor<>("purchase-times", Types.LONG));
     cappingTimes = ctx.getListState(new ListStateDescriptor<>("capping-times", Types.LONG));
+    cappingReservations =
+        ctx.getListState(new ListStateDescriptor<>("capping-reservations", Types.LONG));
+    erasedUpTo = ctx.getState(new ValueStateDescriptor<>("erased-up-to", Types.LONG));
     optOutTimes = ctx.getListState(new ListStateDescriptor<>("opt-out-times", Types.LONG));
     cartItems =
         ctx.getMapState(new MapStateDescriptor<>("cart-items", String.class, CartItem.class));
@@ -80,15 +95,22 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
   @Override
   public void processElement(ContactSignal signal, Context ctx, Collector<CartDecision> out)
       throws Exception {
-    if (signal.click != null) {
+    if (signal.profile != null && signal.profile.erased) {
+      erase(signal.profile.updatedAt, ctx);
+    } else if (erased(signal)) {
+      return;
+    } else if (signal.click != null) {
       onClick(signal.click, ctx);
     } else if (signal.profile != null) {
       onProfile(signal.profile);
     } else if (signal.capping != null) {
       addTime(cappingTimes, signal.capping.timestamp);
       scheduleCleanup(ctx, signal.capping.timestamp + rule.cappingPeriod().toMillis());
-    } else if (signal.optOut != null) {
-      addTime(optOutTimes, signal.optOut.deadline);
+    } else if (signal.failedSend != null) {
+      if (signal.failedSend.isOptOut()) {
+        addTime(optOutTimes, signal.failedSend.deadline);
+      }
+      cappingReservations.update(without(cappingReservations, signal.failedSend.deadline));
     } else if (signal.abandonedCart != null) {
       pendingCarts.add(signal.abandonedCart);
       ctx.timerService().registerEventTimeTimer(signal.abandonedCart.deadline);
@@ -105,22 +127,53 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
   }
 
   private void onProfile(ContactProfile profile) throws Exception {
-    if (profile.erased) {
-      // Erasure forgets the person at once. Carts already abandoned still get their outcome
-      // (no_profile), so that no cart is left without one.
-      profileVersions.clear();
-      purchaseTimes.clear();
-      cappingTimes.clear();
-      optOutTimes.clear();
-      cartItems.clear();
-      unsettledCartEvents.clear();
-      return;
-    }
     List<ContactProfile> versions = list(profileVersions);
     versions.removeIf(v -> v.updatedAt == profile.updatedAt);
     versions.add(profile);
     versions.sort(Comparator.comparingLong(v -> v.updatedAt));
     profileVersions.update(versions);
+  }
+
+  /**
+   * Forgets the person up to {@code time}, at once. Carts already abandoned still get their outcome
+   * (no_profile or empty_cart), so that no cart is left without one.
+   */
+  private void erase(long time, Context ctx) throws Exception {
+    Long before = erasedUpTo.value();
+    erasedUpTo.update(before == null ? time : Math.max(before, time));
+    List<ContactProfile> versions = list(profileVersions);
+    versions.removeIf(v -> v.updatedAt <= time);
+    profileVersions.update(versions);
+    for (ListState<Long> times :
+        List.of(purchaseTimes, cappingTimes, cappingReservations, optOutTimes)) {
+      times.update(timesFrom(times, time + 1));
+    }
+    List<ClickEvent> unsettled = list(unsettledCartEvents);
+    unsettled.removeIf(e -> e.timestamp <= time);
+    unsettledCartEvents.update(unsettled);
+    cartItems.clear();
+    // Once event time passes the tombstone, what came before it is late and dropped anyway.
+    scheduleCleanup(ctx, time);
+  }
+
+  /** Whether the record belongs to a life of the contact that a tombstone erased. */
+  private boolean erased(ContactSignal signal) throws Exception {
+    Long upTo = erasedUpTo.value();
+    if (upTo == null) {
+      return false;
+    }
+    long time;
+    if (signal.click != null) {
+      time = signal.click.timestamp;
+    } else if (signal.profile != null) {
+      time = signal.profile.updatedAt;
+    } else if (signal.capping != null) {
+      time = signal.capping.timestamp;
+    } else {
+      // An abandoned cart still gets its outcome; a failed send still releases its reservation.
+      return false;
+    }
+    return time <= upTo;
   }
 
   @Override
@@ -139,6 +192,10 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     pendingCarts.update(later);
     settleCartUpTo(timestamp);
     forgetWhatNoDeadlineAfter(timestamp);
+    Long upTo = erasedUpTo.value();
+    if (upTo != null && upTo < timestamp) {
+      erasedUpTo.clear();
+    }
   }
 
   private CartDecision decide(AbandonedCart cart) throws Exception {
@@ -152,34 +209,60 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     ContactProfile profile = profileAt(deadline);
     PhoneNumbers.ValidNumber number =
         profile == null ? null : PhoneNumbers.read(profile.whatsappCode, profile.phoneNumber);
-    Reason reason;
-    if (anyTimeIn(purchaseTimes, deadline - rule.recentPurchase().toMillis(), deadline)) {
-      reason = Reason.RECENT_PURCHASE;
-    } else if (anyTimeIn(cappingTimes, deadline - rule.cappingPeriod().toMillis() + 1, deadline)) {
-      reason = Reason.CAPPED;
-    } else if (cartItems.isEmpty()) {
-      reason = Reason.EMPTY_CART;
-    } else if (profile == null) {
-      reason = Reason.NO_PROFILE;
-    } else if (!Boolean.TRUE.equals(profile.whatsappConsent)
-        || anyTimeIn(optOutTimes, profile.updatedAt, deadline - 1)) {
-      reason = Reason.NO_CONSENT;
-    } else if (number == null) {
-      reason = Reason.INVALID_PHONE;
-    } else if (rule.blockedRegions().contains(number.region())) {
-      reason = Reason.BLOCKED_REGION;
-    } else if (rule.maxSendDelay() != null
-        && clock.millis() - deadline > rule.maxSendDelay().toMillis()) {
-      reason = Reason.STALE;
-    } else {
-      reason = null;
-    }
+    long cappedFrom = deadline - rule.cappingPeriod().toMillis() + 1;
+    Reason reason =
+        Reason.firstThatHolds(
+            new Reason.Facts() {
+              @Override
+              public boolean recentPurchase() throws Exception {
+                return anyTimeIn(
+                    purchaseTimes, deadline - rule.recentPurchase().toMillis(), deadline);
+              }
+
+              @Override
+              public boolean capped() throws Exception {
+                return anyTimeIn(cappingTimes, cappedFrom, deadline)
+                    || anyTimeIn(cappingReservations, cappedFrom, deadline);
+              }
+
+              @Override
+              public boolean emptyCart() throws Exception {
+                return cartItems.isEmpty();
+              }
+
+              @Override
+              public boolean noProfile() {
+                return profile == null;
+              }
+
+              @Override
+              public boolean noConsent() throws Exception {
+                return !Boolean.TRUE.equals(profile.whatsappConsent)
+                    || anyTimeIn(optOutTimes, profile.updatedAt, deadline - 1);
+              }
+
+              @Override
+              public boolean invalidPhone() {
+                return number == null;
+              }
+
+              @Override
+              public boolean blockedRegion() {
+                return rule.blockedRegions().contains(number.region());
+              }
+
+              @Override
+              public boolean stale() {
+                return rule.maxSendDelay() != null
+                    && clock.millis() - deadline > rule.maxSendDelay().toMillis();
+              }
+            });
 
     if (reason != null) {
       decision.suppressionReason = reason.code();
       return decision;
     }
-    addTime(cappingTimes, deadline);
+    addTime(cappingReservations, deadline);
     decision.phoneE164 = number.e164();
     decision.language = blankToNull(profile.language);
     decision.greetingName = blankToNull(profile.firstName);
@@ -262,6 +345,7 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     purchaseTimes.update(timesFrom(purchaseTimes, purchasesFrom));
     long cappingsFrom = time - rule.cappingPeriod().toMillis() + 1;
     cappingTimes.update(timesFrom(cappingTimes, cappingsFrom));
+    cappingReservations.update(timesFrom(cappingReservations, cappingsFrom));
     // Only the newest opt-out up to now can still withdraw a consent.
     long newestOptOut = Long.MIN_VALUE;
     for (long t : optOutTimes.get()) {
@@ -304,6 +388,16 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
       }
     }
     return false;
+  }
+
+  private static List<Long> without(ListState<Long> times, long time) throws Exception {
+    List<Long> kept = new ArrayList<>();
+    for (long t : times.get()) {
+      if (t != time) {
+        kept.add(t);
+      }
+    }
+    return kept;
   }
 
   private static List<Long> timesFrom(ListState<Long> times, long from) throws Exception {

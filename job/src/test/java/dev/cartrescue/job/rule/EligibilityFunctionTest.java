@@ -312,12 +312,32 @@ class EligibilityFunctionTest {
           capping(ANNA, T0 - 5 * ONE_DAY),
           addToCart(ANNA, T0));
       given(ContactProfile.erasure(ANNA, T0 + 1));
-      assertThat(harness.numKeyedStateEntries()).isZero();
+      // Only the time up to which the contact is erased, until event time passes it.
+      assertThat(harness.numKeyedStateEntries()).isOne();
 
       abandon(abandonedCart(ANNA, D));
       harness.processWatermark(D);
       // The cart was erased with the rest: the first reason that holds is an empty cart.
       assertThat(single(decisions()).suppressionReason).isEqualTo("empty_cart");
+      harness.processWatermark(D + 2 * ONE_HOUR);
+      assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void aContactErasedByATombstoneIsDecidedOnTheirLaterEvents() throws Exception {
+      // Read in another order than written: the new life's cart comes before the tombstone.
+      given(consentingProfile(ANNA), addToCart(ANNA, T0 + 12 * ONE_HOUR));
+      given(ContactProfile.erasure(ANNA, T0));
+      abandon(abandonedCart(ANNA, D + 12 * ONE_HOUR));
+      WALL_CLOCK.set(D + 12 * ONE_HOUR);
+      harness.processWatermark(D + 12 * ONE_HOUR);
+      assertThat(single(decisions()).suppressionReason).isEqualTo("no_profile");
+    }
+
+    @Test
+    void whatCameBeforeATombstoneIsDroppedWhenItIsReadAfterIt() throws Exception {
+      given(ContactProfile.erasure(ANNA, T0 + 1), consentingProfile(ANNA), addToCart(ANNA, T0));
+      assertThat(reasonAtDeadline()).isEqualTo("empty_cart");
     }
   }
 
@@ -342,6 +362,67 @@ class EligibilityFunctionTest {
     WALL_CLOCK.set(D + 365 * ONE_DAY);
     given(consentingProfile(ANNA), addToCart(ANNA, T0));
     assertThat(reasonAtDeadline()).isNull();
+  }
+
+  /** Only accepted sends cap a contact (contract §1, capped; §3, capping events). */
+  @Nested
+  class FailedSends {
+    @Test
+    void aFailedSendDoesNotCapTheContact() throws Exception {
+      given(consentingProfile(ANNA), addToCart(ANNA, T0));
+      abandon(abandonedCart(ANNA, D));
+      harness.processWatermark(D);
+      assertThat(single(decisions()).isSend()).isTrue();
+      given(failed(ANNA, D, "permanent_error", 131026));
+
+      long later = D + 5 * ONE_HOUR;
+      WALL_CLOCK.set(later);
+      given(addToCart(ANNA, later - ONE_HOUR));
+      abandon(abandonedCart(ANNA, later));
+      harness.processWatermark(later);
+      assertThat(decisions()).hasSize(2);
+      assertThat(decisions().get(1).isSend()).isTrue();
+    }
+
+    @Test
+    void aContactWhoseSendFailedAsAnOptOutIsNoConsentNotCapped() throws Exception {
+      given(consentingProfile(ANNA), addToCart(ANNA, T0));
+      abandon(abandonedCart(ANNA, D));
+      harness.processWatermark(D);
+      given(RecordedOutcome.optOut(ANNA, D));
+
+      long later = D + 5 * ONE_HOUR;
+      WALL_CLOCK.set(later);
+      given(addToCart(ANNA, later - ONE_HOUR));
+      abandon(abandonedCart(ANNA, later));
+      harness.processWatermark(later);
+      assertThat(decisions().get(1).suppressionReason).isEqualTo("no_consent");
+    }
+
+    @Test
+    void aSendStillInFlightKeepsTheContactReserved() throws Exception {
+      given(consentingProfile(ANNA), addToCart(ANNA, T0));
+      abandon(abandonedCart(ANNA, D));
+      harness.processWatermark(D);
+
+      long later = D + 5 * ONE_HOUR;
+      WALL_CLOCK.set(later);
+      given(addToCart(ANNA, later - ONE_HOUR));
+      abandon(abandonedCart(ANNA, later));
+      harness.processWatermark(later);
+      assertThat(decisions().get(1).suppressionReason).isEqualTo("capped");
+    }
+
+    private static RecordedOutcome failed(
+        String contact, long deadline, String reason, int errorCode) {
+      RecordedOutcome o = new RecordedOutcome();
+      o.contactId = contact;
+      o.deadline = deadline;
+      o.outcome = "failed";
+      o.reason = reason;
+      o.errorCode = errorCode;
+      return o;
+    }
   }
 
   /** A send that failed with 131050 (read back from the outcomes topic) withdraws consent. */

@@ -19,7 +19,7 @@ public final class CloudApiSettings implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public static final String DEFAULT_BASE_URL = "https://graph.facebook.com";
-  public static final String DEFAULT_API_VERSION = "v23.0";
+  public static final String DEFAULT_API_VERSION = "v24.0";
   public static final double DEFAULT_RATE_LIMIT_PER_SECOND = 80;
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(15);
@@ -73,7 +73,7 @@ public final class CloudApiSettings implements Serializable {
     return baseUrl;
   }
 
-  /** The Graph API version, e.g. {@code v23.0}. */
+  /** The Graph API version, e.g. {@code v24.0}. */
   public String apiVersion() {
     return apiVersion;
   }

@@ -51,7 +51,9 @@ class CloudApiClientTest {
       assertThat(result).isEqualTo(AttemptResult.accepted("wamid.X"));
       ScriptedServer.Request request = server.lastRequest();
       assertThat(request.method()).isEqualTo("POST");
-      assertThat(request.path()).isEqualTo("/v23.0/" + PHONE_NUMBER_ID + "/messages");
+      assertThat(request.path())
+          .isEqualTo(
+              "/" + CloudApiSettings.DEFAULT_API_VERSION + "/" + PHONE_NUMBER_ID + "/messages");
       assertThat(request.headers().getFirst("Authorization")).isEqualTo("Bearer " + TOKEN);
       assertThat(request.headers().getFirst("Content-Type")).startsWith("application/json");
       assertThat(request.body())

@@ -21,7 +21,7 @@ class CloudApiSettingsTest {
     CloudApiSettings settings = CloudApiSettings.builder().phoneNumberId("106540352242922").build();
 
     assertThat(settings.messagesUri())
-        .isEqualTo(URI.create("https://graph.facebook.com/v23.0/106540352242922/messages"));
+        .isEqualTo(URI.create("https://graph.facebook.com/v24.0/106540352242922/messages"));
     assertThat(settings.rateLimitPerSecond()).isEqualTo(80);
     assertThat(settings.accessTokenFile()).isNull();
   }

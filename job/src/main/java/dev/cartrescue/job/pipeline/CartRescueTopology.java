@@ -1,0 +1,154 @@
+package dev.cartrescue.job.pipeline;
+
+import dev.cartrescue.job.records.AbandonedCart;
+import dev.cartrescue.job.records.CappingEvent;
+import dev.cartrescue.job.records.CartDecision;
+import dev.cartrescue.job.records.ClickEvent;
+import dev.cartrescue.job.records.ContactProfile;
+import dev.cartrescue.job.records.ContactSignal;
+import dev.cartrescue.job.records.Outcome;
+import dev.cartrescue.job.records.RecordedOutcome;
+import dev.cartrescue.job.rule.AbandonedCartEmitter;
+import dev.cartrescue.job.rule.AbandonmentPattern;
+import dev.cartrescue.job.rule.ClickstreamCleaner;
+import dev.cartrescue.job.rule.EligibilityFunction;
+import dev.cartrescue.job.rule.RuleSettings;
+import dev.cartrescue.job.rule.WallClock;
+import dev.cartrescue.sinks.whatsapp.Delivery;
+import dev.cartrescue.sinks.whatsapp.SendResult;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.cep.CEP;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The rule as a diagram; its inputs, its outputs and the sender are ports, so {@code main} plugs in
+ * Kafka and the Cloud API ({@link KafkaWiring}) and tests plug in data in memory. Building it makes
+ * no network call.
+ *
+ * <pre>
+ * clicks ─ cart events ─ keyBy contact ─ cleaner ─┬─ CEP: add_to_cart not followed by add/purchase
+ *                                                  │        within abandon-after ─ abandoned carts ┐
+ *                                                  └──────────────────────────────── cart events ──┤
+ * profiles ────────────────────────────────────────────────────────────────────────────────────────┤
+ * capping events ──────────────────────────────────────────────────────────────────────────────────┤
+ * recorded outcomes (what the sender's results came to, read back) ─ failed sends ─────────────────┤
+ *                                                                   keyBy contact ─ eligibility at D
+ *                                          ┌─ suppressed (reason) ────────────────────────┐      │
+ *                                          │                                              ├─ outcomes
+ *            to send ─ keyBy number ─ [sender port] ─ sent / failed ─────────────────────┘
+ *                                                   └ sent ──────────────────────────────── capping events
+ * </pre>
+ *
+ * Every stateful operator has a stable uid, so savepoints survive changes to the job. Sends are
+ * keyed by phone number so that every message to one number goes through the same sender subtask,
+ * which keeps Meta's pair rate (one message per 6 s to a number) on its own.
+ */
+public final class CartRescueTopology {
+
+  /** What the rule hears. Every stream carries event-time timestamps and watermarks. */
+  public record Inputs(
+      DataStream<ClickEvent> clicks,
+      DataStream<ContactProfile> profiles,
+      DataStream<CappingEvent> cappingEvents,
+      DataStream<RecordedOutcome> recordedOutcomes) {}
+
+  /** What the rule decides: one outcome per abandoned cart, one capping event per accepted send. */
+  public record Outputs(DataStream<Outcome> outcomes, DataStream<CappingEvent> cappingEvents) {}
+
+  /**
+   * Sends each decision's message and emits one delivery per decision, never failing the job; the
+   * implementation names its operator and gives it a uid.
+   */
+  @FunctionalInterface
+  public interface Sender {
+    DataStream<Delivery<CartDecision>> send(KeyedStream<CartDecision, String> byPhoneNumber);
+  }
+
+  private CartRescueTopology() {}
+
+  public static Outputs build(Inputs in, RuleSettings rule, Sender sender, WallClock clock) {
+    DataStream<ClickEvent> cartEvents =
+        in.clicks()
+            .filter(ClickEvent::mattersToTheRule)
+            .name("cart events")
+            .keyBy(e -> e.contactId)
+            .process(new ClickstreamCleaner())
+            .uid("clickstream-cleaner")
+            .name("drop duplicate and late cart events");
+
+    DataStream<AbandonedCart> abandonedCarts =
+        CEP.pattern(cartEvents.keyBy(e -> e.contactId), AbandonmentPattern.of(rule.abandonAfter()))
+            .inEventTime()
+            .process(
+                new AbandonedCartEmitter(rule.abandonAfter()),
+                TypeInformation.of(AbandonedCart.class))
+            .uid("abandonment-pattern")
+            .name("abandoned carts (CEP)");
+
+    DataStream<RecordedOutcome> failedSends =
+        in.recordedOutcomes().filter(RecordedOutcome::isFailedSend).name("failed sends");
+
+    DataStream<ContactSignal> signals =
+        cartEvents
+            .map(ContactSignal::of)
+            .name("cart event signals")
+            .union(
+                in.profiles().map(ContactSignal::of).name("profile signals"),
+                in.cappingEvents().map(ContactSignal::of).name("capping signals"),
+                failedSends.map(ContactSignal::of).name("failed send signals"),
+                abandonedCarts.map(ContactSignal::of).name("abandoned cart signals"));
+
+    SingleOutputStreamOperator<CartDecision> decisions =
+        signals
+            .keyBy(ContactSignal::contactId)
+            .process(new EligibilityFunction(rule, clock))
+            .uid("eligibility")
+            .name("eligibility at the deadline");
+
+    DataStream<Outcome> suppressed =
+        decisions
+            .filter(d -> !d.isSend())
+            .name("suppressed")
+            .map(Outcome::suppressed)
+            .name("suppressed outcomes");
+
+    DataStream<Delivery<CartDecision>> deliveries =
+        sender.send(decisions.filter(CartDecision::isSend).name("to send").keyBy(d -> d.phoneE164));
+
+    DataStream<Outcome> outcomes =
+        deliveries
+            .map(CartRescueTopology::outcomeOf)
+            .name("delivery outcomes")
+            .union(suppressed)
+            .map(new OutcomeMetrics())
+            .uid("outcome-metrics")
+            .name("count outcomes");
+
+    DataStream<CappingEvent> cappingEvents =
+        deliveries
+            .filter(d -> d.result.status == SendResult.Status.SENT)
+            .name("sent")
+            .map(CartRescueTopology::cappingOf)
+            .name("capping events");
+
+    return new Outputs(outcomes, cappingEvents);
+  }
+
+  private static Outcome outcomeOf(Delivery<CartDecision> delivery) {
+    SendResult result = delivery.result;
+    return result.status == SendResult.Status.SENT
+        ? Outcome.sent(delivery.request, result.messageId)
+        : Outcome.failed(delivery.request, result.reason, result.errorCode);
+  }
+
+  private static CappingEvent cappingOf(Delivery<CartDecision> delivery) {
+    CartDecision cart = delivery.request;
+    CappingEvent capping = new CappingEvent(cart.contactId, cart.deadline);
+    capping.eventId = "capping:" + cart.decisionId();
+    capping.cartId = cart.cartId;
+    capping.messageId = delivery.result.messageId;
+    return capping;
+  }
+}

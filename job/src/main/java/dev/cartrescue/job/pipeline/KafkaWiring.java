@@ -1,0 +1,217 @@
+package dev.cartrescue.job.pipeline;
+
+import dev.cartrescue.connectors.DeadLetter;
+import dev.cartrescue.connectors.DeadLetters;
+import dev.cartrescue.connectors.EventTimeWatermarks;
+import dev.cartrescue.connectors.KafkaInputs;
+import dev.cartrescue.connectors.KafkaOutputs;
+import dev.cartrescue.connectors.OutputRecord;
+import dev.cartrescue.connectors.Parsed;
+import dev.cartrescue.connectors.RecordParser;
+import dev.cartrescue.job.config.CartRescueOptions;
+import dev.cartrescue.job.message.CartMessage;
+import dev.cartrescue.job.pipeline.CartRescueTopology.Inputs;
+import dev.cartrescue.job.pipeline.CartRescueTopology.Outputs;
+import dev.cartrescue.job.records.CappingEvent;
+import dev.cartrescue.job.records.CappingEventParser;
+import dev.cartrescue.job.records.CartDecision;
+import dev.cartrescue.job.records.ClickEvent;
+import dev.cartrescue.job.records.ClickEventParser;
+import dev.cartrescue.job.records.ContactProfile;
+import dev.cartrescue.job.records.ContactProfileParser;
+import dev.cartrescue.job.records.OutputJson;
+import dev.cartrescue.job.records.RecordedOutcome;
+import dev.cartrescue.job.records.RecordedOutcomeParser;
+import dev.cartrescue.job.rule.WallClock;
+import dev.cartrescue.sinks.whatsapp.Delivery;
+import dev.cartrescue.sinks.whatsapp.WhatsAppSender;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The topology's ports on Kafka and the Cloud API: the four input topics with their watermarks and
+ * partition-bounded parallelism, the dead-letter split of each, the WhatsApp sender with its send
+ * ledger, and the one exactly-once sink for outcomes, capping events and dead letters.
+ *
+ * <p>Unlike the topology, this asks Kafka for partition counts and creates the send-ledger topic: a
+ * missing topic or an unreachable broker stops the job before it starts.
+ */
+public final class KafkaWiring {
+  private final CartRescueOptions options;
+  private final List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+
+  public KafkaWiring(CartRescueOptions options) {
+    this.options = options;
+  }
+
+  /** The whole job on {@code env}. */
+  public static void build(
+      StreamExecutionEnvironment env, CartRescueOptions options, WallClock clock) {
+    KafkaWiring kafka = new KafkaWiring(options);
+    Outputs outputs =
+        CartRescueTopology.build(kafka.inputs(env), options.rule, kafka.sender(), clock);
+    kafka.write(outputs);
+  }
+
+  public Inputs inputs(StreamExecutionEnvironment env) {
+    return new Inputs(
+        read(
+            env, "clickstream", options.clickstreamTopic, new ClickEventParser(), ClickEvent.class),
+        read(
+            env,
+            "contacts",
+            options.contactsTopic,
+            new ContactProfileParser(),
+            ContactProfile.class),
+        read(env, "capping", options.cappingTopic, new CappingEventParser(), CappingEvent.class),
+        // An opt-out (Cloud API 131050) comes back through the outcomes topic, as our capping
+        // events do.
+        read(
+            env,
+            "outcomes",
+            options.outcomesTopic,
+            new RecordedOutcomeParser(),
+            RecordedOutcome.class,
+            outsideEventTime()));
+  }
+
+  /** The Cloud API with the send ledger, which keeps a restart from sending a message again. */
+  public CartRescueTopology.Sender sender() {
+    KafkaSendLedger ledger = new KafkaSendLedger(options.kafka, options.rule.maxSendDelay());
+    ledger.ensureTopic();
+    CartMessage message = new CartMessage(options.templateName, options.rule.defaultLanguage());
+    return byPhoneNumber ->
+        WhatsAppSender.send(
+                byPhoneNumber,
+                options.whatsapp,
+                message,
+                ledger,
+                new TypeHint<Delivery<CartDecision>>() {}.getTypeInfo())
+            .uid("whatsapp-sender")
+            .name("send WhatsApp template (async)");
+  }
+
+  /**
+   * Outcomes, capping events and the dead letters of every input, in one transaction per
+   * checkpoint.
+   */
+  public void write(Outputs outputs) {
+    String outcomesTopic = options.outcomesTopic;
+    String cappingTopic = options.cappingTopic;
+    String deadLetterTopic = options.deadLetterTopic;
+    DataStream<OutputRecord> records =
+        outputs
+            .outcomes()
+            .map(o -> new OutputRecord(outcomesTopic, o.contactId, OutputJson.outcome(o)))
+            .name("outcome records")
+            .union(
+                outputs
+                    .cappingEvents()
+                    .map(c -> new OutputRecord(cappingTopic, c.contactId, OutputJson.capping(c)))
+                    .name("capping records"));
+    for (DataStream<DeadLetter> dead : deadLetters) {
+      records =
+          records.union(
+              dead.map(d -> new OutputRecord(deadLetterTopic, null, d.toJson()))
+                  .name("dead letter records"));
+    }
+    records
+        .sinkTo(KafkaOutputs.exactlyOnce(options.kafka, transactionalIdPrefix()))
+        .uid("kafka-outputs")
+        .name("outcomes, capping, dead letters (exactly once)");
+  }
+
+  /** Stable across restarts (the sink finds and ends its own transactions by it). */
+  String transactionalIdPrefix() {
+    return options.kafka.groupId() + "-outputs";
+  }
+
+  private <T> DataStream<T> read(
+      StreamExecutionEnvironment env,
+      String name,
+      String topic,
+      RecordParser<T> parser,
+      Class<T> type) {
+    return read(
+        env,
+        name,
+        topic,
+        parser,
+        type,
+        EventTimeWatermarks.forInputs(
+            options.outOfOrderness, options.idleAdvance, options.kafka, topic));
+  }
+
+  private <T> DataStream<T> read(
+      StreamExecutionEnvironment env,
+      String name,
+      String topic,
+      RecordParser<T> parser,
+      Class<T> type,
+      WatermarkStrategy<Parsed<T>> watermarks) {
+    TypeInformation<Parsed<T>> parsedType = parsedType(type);
+    // A source subtask without a partition would hold event time back forever.
+    int partitions = KafkaInputs.partitions(options.kafka, topic);
+    int parallelism = Math.min(Math.max(env.getParallelism(), 1), partitions);
+    SingleOutputStreamOperator<Parsed<T>> source =
+        env.fromSource(
+                KafkaInputs.source(options.kafka, topic, parser, parsedType),
+                watermarks,
+                name + " (Kafka " + topic + ")",
+                parsedType)
+            .uid(name + "-source")
+            .setParallelism(parallelism);
+    SingleOutputStreamOperator<T> valid =
+        DeadLetters.split(source, TypeInformation.of(type))
+            .uid(name + "-records")
+            .name(name + " records")
+            .setParallelism(parallelism);
+    deadLetters.add(valid.getSideOutput(DeadLetters.OUTPUT));
+    return valid;
+  }
+
+  /**
+   * For the job's own outcomes read back. Their times are deadlines already decided, behind the
+   * decisions that made them: they can add nothing to event time, only hold it back (while the
+   * topic lags, or before its first record). So the source stays idle for ever and out of event
+   * time, and an opt-out counts from when it is read: seconds after its send failed (one
+   * checkpoint), long before the capping period that the failed send reserved has passed, so no
+   * later cart of the contact is decided without it.
+   */
+  private static <T> WatermarkStrategy<Parsed<T>> outsideEventTime() {
+    return WatermarkStrategy.<Parsed<T>>forGenerator(
+            context ->
+                new WatermarkGenerator<>() {
+                  @Override
+                  public void onEvent(Parsed<T> event, long timestamp, WatermarkOutput output) {}
+
+                  @Override
+                  public void onPeriodicEmit(WatermarkOutput output) {
+                    output.markIdle();
+                  }
+                })
+        .withTimestampAssigner(
+            (parsed, kafkaTimestamp) -> parsed.isValid() ? parsed.eventTime : kafkaTimestamp);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <T> TypeInformation<Parsed<T>> parsedType(Class<T> type) {
+    return (TypeInformation)
+        Types.POJO(
+            Parsed.class,
+            Map.of(
+                "value", TypeInformation.of(type),
+                "deadLetter", TypeInformation.of(DeadLetter.class),
+                "eventTime", Types.LONG));
+  }
+}

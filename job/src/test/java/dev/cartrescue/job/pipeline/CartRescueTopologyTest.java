@@ -1,0 +1,223 @@
+package dev.cartrescue.job.pipeline;
+
+import static dev.cartrescue.job.Carts.ONE_DAY;
+import static dev.cartrescue.job.Carts.ONE_HOUR;
+import static dev.cartrescue.job.Carts.T0;
+import static dev.cartrescue.job.Carts.addToCart;
+import static dev.cartrescue.job.Carts.profile;
+import static dev.cartrescue.job.Carts.purchase;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cartrescue.job.Carts;
+import dev.cartrescue.job.pipeline.TopologyUnderTest.Written;
+import dev.cartrescue.job.records.ClickEvent;
+import dev.cartrescue.job.records.ContactProfile;
+import dev.cartrescue.job.records.Outcome;
+import dev.cartrescue.job.records.RecordedOutcome;
+import dev.cartrescue.job.rule.RuleSettings;
+import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
+import dev.cartrescue.testkit.cloudapi.ReceivedMessage;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How the rule's pieces compose (contract §1), on the whole topology at parallelism 2 without a
+ * broker: in-memory inputs, a fixed wall clock, the real sender against the Cloud API simulator.
+ */
+class CartRescueTopologyTest {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(2)
+              .build());
+
+  /** Shortly after the deadlines of carts started around T0: nothing is stale. */
+  private static final long NOW = T0 + 2 * ONE_HOUR;
+
+  private static final String ANNA = "c-anna";
+  private static final String BRUNO = "c-bruno";
+
+  private static CloudApiSimulator cloudApi;
+
+  @TempDir Path temp;
+  private TopologyUnderTest job;
+
+  @BeforeAll
+  static void startCloudApi() {
+    cloudApi = CloudApiSimulator.start(0, TopologyUnderTest.TOKEN);
+  }
+
+  @AfterAll
+  static void stopCloudApi() {
+    cloudApi.close();
+  }
+
+  @BeforeEach
+  void newJob() {
+    cloudApi.reset();
+    job = new TopologyUnderTest(cloudApi, temp, NOW);
+  }
+
+  @Test
+  void sendsOneMessageToAnEligibleContactAndCapsThem() throws Exception {
+    Written written =
+        job.profiles(consenting(ANNA, "0612345671")).clicks(addToCart(ANNA, T0)).run();
+
+    assertThat(written.outcomes())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.outcome).isEqualTo(Outcome.SENT);
+              assertThat(o.deadline).isEqualTo(T0 + ONE_HOUR);
+            });
+    assertThat(written.cappingEvents())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.contactId).isEqualTo(ANNA);
+              assertThat(c.timestamp).isEqualTo(T0 + ONE_HOUR);
+              assertThat(c.messageId).isEqualTo(written.outcomes().get(0).messageId);
+            });
+    assertThat(cloudApi.received()).extracting(ReceivedMessage::to).containsExactly("+33612345671");
+  }
+
+  @Test
+  void aNewAddToCartRestartsTheHour() throws Exception {
+    Written written =
+        job.profiles(consenting(ANNA, "0612345671"))
+            .clicks(addToCart(ANNA, T0), addToCart(ANNA, T0 + 40 * MINUTE, "sku-2", "Trail sock"))
+            .run();
+
+    assertThat(written.outcomes())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.outcome).isEqualTo(Outcome.SENT);
+              assertThat(o.deadline).isEqualTo(T0 + 40 * MINUTE + ONE_HOUR);
+            });
+  }
+
+  @Test
+  void aPurchaseBeforeTheDeadlineCancelsTheCart() throws Exception {
+    Written written =
+        job.profiles(consenting(ANNA, "0612345671"))
+            .clicks(addToCart(ANNA, T0), purchase(ANNA, T0 + 30 * MINUTE))
+            .run();
+
+    assertThat(written.outcomes()).isEmpty();
+    assertThat(cloudApi.received()).isEmpty();
+  }
+
+  @Test
+  void aRepeatedEventIdIsCountedOnce() throws Exception {
+    ClickEvent add = addToCart(ANNA, T0);
+    ClickEvent again = addToCart(ANNA, T0);
+    again.eventId = add.eventId;
+
+    job.profiles(consenting(ANNA, "0612345671")).clicks(add, again).run();
+
+    assertThat(cloudApi.received())
+        .singleElement()
+        .satisfies(m -> assertThat(itemsSummary(m)).isEqualTo("Trail shoe"));
+  }
+
+  @Test
+  void sendsOneMessageWhenTwoCartsExpireTogether() throws Exception {
+    ClickEvent first = addToCart(ANNA, T0);
+    ClickEvent second = addToCart(ANNA, T0, "sku-2", "Trail sock");
+    second.cartId = "k-second";
+
+    Written written = job.profiles(consenting(ANNA, "0612345671")).clicks(first, second).run();
+
+    assertThat(cloudApi.received()).hasSize(1);
+    assertThat(written.outcomes()).filteredOn(o -> o.outcome.equals(Outcome.SENT)).hasSize(1);
+    assertThat(written.outcomes()).extracting(o -> o.cartId).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void replayingTheSameInputGivesTheSameOutcomes() throws Exception {
+    job.profiles(
+            consenting(ANNA, "0612345671"), profile(BRUNO, "33", "0612345672", false, T0 - ONE_DAY))
+        .clicks(
+            addToCart(ANNA, T0),
+            addToCart(BRUNO, T0 + MINUTE),
+            addToCart(ANNA, T0 + 2 * ONE_HOUR),
+            purchase(ANNA, T0 + 2 * ONE_HOUR + MINUTE));
+
+    List<String> first = decisions(job.run());
+    List<String> replay = decisions(job.run());
+
+    assertThat(first)
+        .containsExactlyInAnyOrder(
+            "c-anna k-c-anna " + (T0 + ONE_HOUR) + " sent null",
+            "c-bruno k-c-bruno " + (T0 + MINUTE + ONE_HOUR) + " suppressed no_consent");
+    assertThat(replay).containsExactlyInAnyOrderElementsOf(first);
+  }
+
+  @Test
+  void aTombstoneErasesTheCartBeforeIt() throws Exception {
+    Written written =
+        job.profiles(consenting(ANNA, "0612345671"), ContactProfile.erasure(ANNA, T0 + 10 * MINUTE))
+            .clicks(addToCart(ANNA, T0))
+            .run();
+
+    assertThat(written.outcomes())
+        .singleElement()
+        .satisfies(o -> assertThat(o.reason).isEqualTo("empty_cart"));
+    assertThat(cloudApi.received()).isEmpty();
+  }
+
+  @Test
+  void aContactErasedByATombstoneIsDecidedOnTheirLaterEvents() throws Exception {
+    Written written =
+        job.rule(RuleSettings.defaults().withMaxSendDelay(null))
+            .profiles(consenting(ANNA, "0612345671"), ContactProfile.erasure(ANNA, T0))
+            .clicks(addToCart(ANNA, T0 + 12 * ONE_HOUR))
+            .run();
+
+    assertThat(written.outcomes())
+        .singleElement()
+        .satisfies(o -> assertThat(o.reason).isEqualTo("no_profile"));
+  }
+
+  @Test
+  void anOptOutReadBackWithdrawsConsent() throws Exception {
+    Written written =
+        job.profiles(consenting(ANNA, "0612345671"))
+            .recordedOutcomes(RecordedOutcome.optOut(ANNA, T0 - ONE_DAY))
+            .clicks(addToCart(ANNA, T0))
+            .run();
+
+    assertThat(written.outcomes())
+        .singleElement()
+        .satisfies(o -> assertThat(o.reason).isEqualTo("no_consent"));
+    assertThat(cloudApi.received()).isEmpty();
+  }
+
+  private static final long MINUTE = ONE_HOUR / 60;
+
+  private static ContactProfile consenting(String contact, String nationalNumber) {
+    return Carts.profile(contact, "33", nationalNumber, true, T0 - 10 * ONE_DAY);
+  }
+
+  private static String itemsSummary(ReceivedMessage m) {
+    return m.body().at("/template/components/0/parameters/1/text").asText();
+  }
+
+  private static List<String> decisions(Written written) {
+    return written.outcomes().stream()
+        .map(
+            o -> o.contactId + " " + o.cartId + " " + o.deadline + " " + o.outcome + " " + o.reason)
+        .toList();
+  }
+}

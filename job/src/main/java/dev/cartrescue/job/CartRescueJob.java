@@ -57,7 +57,7 @@ public final class CartRescueJob {
   public static StreamExecutionEnvironment environment(
       CartRescueOptions options, Configuration extra) {
     Configuration conf = configuration(options, extra);
-    LOG.info("Starting {} with {}", NAME, options.describe());
+    LOG.info("{} starting with {}", Version.describe(), options.describe());
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     KafkaWiring.build(env, options, WallClock.system());
     return env;

@@ -1,5 +1,6 @@
 package dev.cartrescue.local;
 
+import dev.cartrescue.job.Version;
 import java.util.Arrays;
 
 /** {@code ./cart-rescue run|demo [options]}: the job on this machine. */
@@ -13,6 +14,7 @@ public final class CartRescueCli {
       case "run" -> LocalRun.main(rest);
       case "demo" -> Demo.main(rest);
       case "help", "--help", "-h" -> System.out.println(usage());
+      case "version", "--version" -> System.out.println(Version.describe());
       default -> {
         System.err.println("cart-rescue: unknown command '" + command + "'\n" + usage());
         System.exit(2);
@@ -27,6 +29,8 @@ public final class CartRescueCli {
         "         runs the job on an embedded Flink with the web UI on http://localhost:8081",
         "       ./cart-rescue demo [--duration 2m]",
         "         runs everything locally: Kafka, a Cloud API simulator, shoppers and the job",
+        "       ./cart-rescue --version",
+        "         prints the version",
         "Options: see docs/contract.md, section 5.");
   }
 }

@@ -42,6 +42,20 @@ class KubernetesManifestsTest {
         .allSatisfy(file -> assertThat(used).as("used by a kustomization").contains(file));
   }
 
+  @Test
+  void theOverlaysDeployTheImageOfThisVersion() {
+    for (String overlay : List.of("overlays/small", "overlays/large")) {
+      Path file = Repository.k8s().resolve(overlay).resolve("kustomization.yaml");
+      JsonNode images = Repository.yamlDocuments(file).get(0).path("images");
+      assertThat(images).as(overlay).isNotEmpty();
+      for (JsonNode image : images) {
+        assertThat(image.path("newTag").asText())
+            .as(overlay + ": the image tag is the pom's version")
+            .isEqualTo(System.getProperty("project.version"));
+      }
+    }
+  }
+
   @ParameterizedTest
   @FieldSource("KUSTOMIZATIONS")
   void everyFlinkDeploymentValidatesAgainstTheOperatorsCrd(String kustomization) {

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * The repository's deployment files, found from this module's build output
  * (job/target/test-classes) so that the tests do not depend on the directory Maven runs them from.
  */
-final class Repository {
+public final class Repository {
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,7 +25,7 @@ final class Repository {
   private Repository() {}
 
   /** The repository root: the parent of the job module. */
-  static Path root() {
+  public static Path root() {
     return ROOT;
   }
 

@@ -102,14 +102,20 @@ final class TopologyUnderTest {
             bounded(env, recordedOutcomes, RecordedOutcome.class, (o, kafka) -> o.deadline));
     long now = wallClock;
     Outputs outputs = CartRescueTopology.build(inputs, rule, sender(), fixed(now));
-    try (CloseableIterator<Outcome> outcomes = outputs.outcomes().collectAsync();
-        CloseableIterator<CappingEvent> capping = outputs.cappingEvents().collectAsync()) {
-      env.execute("topology under test");
-      List<Outcome> writtenOutcomes = new ArrayList<>();
-      outcomes.forEachRemaining(writtenOutcomes::add);
-      List<CappingEvent> writtenCapping = new ArrayList<>();
-      capping.forEachRemaining(writtenCapping::add);
-      return new Written(writtenOutcomes, writtenCapping);
+    CloseableIterator<Outcome> outcomes = outputs.outcomes().collectAsync();
+    CloseableIterator<CappingEvent> capping = outputs.cappingEvents().collectAsync();
+    env.execute("topology under test");
+    return new Written(drain(outcomes), drain(capping));
+  }
+
+  /** Everything the stream gave; after a bounded job has ended, its collected results. */
+  private static <T> List<T> drain(CloseableIterator<T> results) throws Exception {
+    try {
+      List<T> all = new ArrayList<>();
+      results.forEachRemaining(all::add);
+      return all;
+    } finally {
+      results.close();
     }
   }
 

@@ -6,9 +6,9 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.cartrescue.job.deploy.Repository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -25,7 +25,7 @@ public final class RecordSchemas {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonSchemaFactory FACTORY =
       JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-  private static final Path DIRECTORY = findRoot().resolve("schemas");
+  private static final Path DIRECTORY = Repository.root().resolve("schemas");
   private static final Map<String, JsonSchema> LOADED = new ConcurrentHashMap<>();
 
   private RecordSchemas() {}
@@ -117,20 +117,5 @@ public final class RecordSchemas {
     return text.length() <= 300
         ? text
         : text.substring(0, 300) + "... (" + text.length() + " chars)";
-  }
-
-  /** The repository root: the parent of the job module, found from job/target/test-classes. */
-  private static Path findRoot() {
-    try {
-      Path testClasses =
-          Path.of(RecordSchemas.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      Path module = testClasses.getParent().getParent();
-      if (!Files.isRegularFile(module.resolve("pom.xml"))) {
-        throw new IllegalStateException("not a Maven module: " + module);
-      }
-      return module.getParent().toAbsolutePath().normalize();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.cartrescue.job;
 import dev.cartrescue.job.records.AbandonedCart;
 import dev.cartrescue.job.records.CappingEvent;
 import dev.cartrescue.job.records.ClickEvent;
+import dev.cartrescue.job.records.ClickEvent.Kind;
 import dev.cartrescue.job.records.ContactProfile;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,7 @@ public final class Carts {
   }
 
   public static ClickEvent addToCart(String contact, long at, String productId, String name) {
-    ClickEvent e = event(ClickEvent.ADD_TO_CART, contact, at);
+    ClickEvent e = event(Kind.ADD_TO_CART, contact, at);
     e.cartId = "k-" + contact;
     e.cartUrl = "https://shop.example/cart/" + e.cartId;
     e.productId = productId;
@@ -34,13 +35,17 @@ public final class Carts {
   }
 
   public static ClickEvent removeFromCart(String contact, long at, String productId) {
-    ClickEvent e = event(ClickEvent.REMOVE_FROM_CART, contact, at);
+    ClickEvent e = event(Kind.REMOVE_FROM_CART, contact, at);
     e.productId = productId;
     return e;
   }
 
   public static ClickEvent purchase(String contact, long at) {
-    return event(ClickEvent.PURCHASE, contact, at);
+    return event(Kind.PURCHASE, contact, at);
+  }
+
+  public static ClickEvent event(Kind kind, String contact, long at) {
+    return event(kind.wireName, contact, at);
   }
 
   public static ClickEvent event(String type, String contact, long at) {

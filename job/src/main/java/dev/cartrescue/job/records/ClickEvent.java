@@ -6,12 +6,41 @@ import java.util.List;
 
 /** One clickstream record (docs/contract.md §2). Only the fields the rule reads are kept. */
 public class ClickEvent {
-  public static final String ADD_TO_CART = "add_to_cart";
-  public static final String REMOVE_FROM_CART = "remove_from_cart";
-  public static final String PURCHASE = "purchase";
+
+  /** What an event is to the rule. Its wire names are the contract's; any other type is OTHER. */
+  public enum Kind {
+    ADD_TO_CART("add_to_cart"),
+    REMOVE_FROM_CART("remove_from_cart"),
+    PURCHASE("purchase"),
+    /** A page view, a search...: valid, ignored by the rule, it only moves event time. */
+    OTHER(null);
+
+    /** The {@code type} producers write, or null for OTHER. */
+    public final String wireName;
+
+    Kind(String wireName) {
+      this.wireName = wireName;
+    }
+
+    public static Kind of(String type) {
+      for (Kind kind : values()) {
+        if (kind.wireName != null && kind.wireName.equals(type)) {
+          return kind;
+        }
+      }
+      return OTHER;
+    }
+  }
 
   public String eventId;
+
+  /**
+   * The type as producers name it in the contract's words ({@code add_to_cart}, {@code page_view}).
+   * Kept as text, not as a {@link Kind}, so that events in checkpointed state from before read the
+   * same; {@link #kind()} is what code asks.
+   */
   public String type;
+
   public String contactId;
   public long timestamp;
   public String cartId;
@@ -30,21 +59,13 @@ public class ClickEvent {
 
   public ClickEvent() {}
 
-  public boolean isAddToCart() {
-    return ADD_TO_CART.equals(type);
-  }
-
-  public boolean isRemoveFromCart() {
-    return REMOVE_FROM_CART.equals(type);
-  }
-
-  public boolean isPurchase() {
-    return PURCHASE.equals(type);
+  public Kind kind() {
+    return Kind.of(type);
   }
 
   /** Whether the event changes the cart or its abandonment: the rest only moves event time. */
   public boolean mattersToTheRule() {
-    return isAddToCart() || isRemoveFromCart() || isPurchase();
+    return kind() != Kind.OTHER;
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.cartrescue.connectors.InvalidRecordException;
 import dev.cartrescue.connectors.Json;
 import dev.cartrescue.connectors.Parsed;
 import dev.cartrescue.connectors.RecordParser;
+import dev.cartrescue.job.records.ClickEvent.Kind;
 import java.util.Map;
 
 /**
@@ -19,9 +20,9 @@ import java.util.Map;
 public class ClickEventParser implements RecordParser<ClickEvent> {
   private static final Map<String, String> SEGMENT_EVENTS =
       Map.of(
-          "Product Added", ClickEvent.ADD_TO_CART,
-          "Product Removed", ClickEvent.REMOVE_FROM_CART,
-          "Order Completed", ClickEvent.PURCHASE);
+          "Product Added", Kind.ADD_TO_CART.wireName,
+          "Product Removed", Kind.REMOVE_FROM_CART.wireName,
+          "Order Completed", Kind.PURCHASE.wireName);
 
   private static final long MAX_QUANTITY = 100_000;
 
@@ -42,12 +43,12 @@ public class ClickEventParser implements RecordParser<ClickEvent> {
     e.timestamp = EventTimes.plausible("timestamp", Json.requiredTimestamp(json, "timestamp"));
     e.eventId = FieldLimits.check("event_id", Json.optionalText(json, "event_id"), FieldLimits.ID);
     e.cartId = FieldLimits.check("cart_id", Json.optionalText(json, "cart_id"), FieldLimits.ID);
-    if (e.isAddToCart() && e.cartId == null) {
+    if (e.kind() == Kind.ADD_TO_CART && e.cartId == null) {
       // The "View cart" button needs it.
       throw new InvalidRecordException("missing field cart_id");
     }
     e.cartUrl = FieldLimits.check("cart_url", Json.optionalText(json, "cart_url"), FieldLimits.URL);
-    if (e.isAddToCart() || e.isRemoveFromCart()) {
+    if (e.kind() == Kind.ADD_TO_CART || e.kind() == Kind.REMOVE_FROM_CART) {
       readProduct(json, e);
       e.items = readItems(json);
     }
@@ -128,13 +129,13 @@ public class ClickEventParser implements RecordParser<ClickEvent> {
     e.cartId =
         FieldLimits.check(
             "properties.cart_id", Json.optionalText(properties, "cart_id"), FieldLimits.ID);
-    if (e.isAddToCart() && e.cartId == null) {
+    if (e.kind() == Kind.ADD_TO_CART && e.cartId == null) {
       throw new InvalidRecordException("missing field properties.cart_id");
     }
     e.cartUrl =
         FieldLimits.check(
             "properties.cart_url", Json.optionalText(properties, "cart_url"), FieldLimits.URL);
-    if (e.isAddToCart() || e.isRemoveFromCart()) {
+    if (e.kind() == Kind.ADD_TO_CART || e.kind() == Kind.REMOVE_FROM_CART) {
       String productId =
           FieldLimits.check(
               "properties.product_id", Json.optionalText(properties, "product_id"), FieldLimits.ID);

@@ -1,6 +1,7 @@
 package dev.cartrescue.job.rule;
 
 import dev.cartrescue.job.records.ClickEvent;
+import dev.cartrescue.job.records.ClickEvent.Kind;
 import java.time.Duration;
 import org.apache.flink.cep.nfa.aftermatch.AfterMatchSkipStrategy;
 import org.apache.flink.cep.pattern.Pattern;
@@ -21,9 +22,9 @@ public final class AbandonmentPattern {
 
   public static Pattern<ClickEvent, ClickEvent> of(Duration abandonAfter) {
     return Pattern.<ClickEvent>begin(CART, AfterMatchSkipStrategy.noSkip())
-        .where(SimpleCondition.of(ClickEvent::isAddToCart))
+        .where(SimpleCondition.of(e -> e.kind() == Kind.ADD_TO_CART))
         .notFollowedBy(LATER_ACTIVITY)
-        .where(SimpleCondition.of(e -> e.isAddToCart() || e.isPurchase()))
+        .where(SimpleCondition.of(e -> e.kind() == Kind.ADD_TO_CART || e.kind() == Kind.PURCHASE))
         .within(abandonAfter);
   }
 }

@@ -5,6 +5,7 @@ import dev.cartrescue.job.records.CartDecision;
 import dev.cartrescue.job.records.CartItem;
 import dev.cartrescue.job.records.CartLine;
 import dev.cartrescue.job.records.ClickEvent;
+import dev.cartrescue.job.records.ClickEvent.Kind;
 import dev.cartrescue.job.records.ContactProfile;
 import dev.cartrescue.job.records.ContactSignal;
 import java.util.ArrayList;
@@ -118,7 +119,7 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
   }
 
   private void onClick(ClickEvent click, Context ctx) throws Exception {
-    if (click.isPurchase()) {
+    if (click.kind() == Kind.PURCHASE) {
       addTime(purchaseTimes, click.timestamp);
       scheduleCleanup(ctx, click.timestamp + rule.recentPurchase().toMillis());
     }
@@ -278,12 +279,15 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     for (ClickEvent event : unsettled) {
       if (event.timestamp > time) {
         stillUnsettled.add(event);
-      } else if (event.isPurchase()) {
-        cartItems.clear();
-      } else if (event.isAddToCart()) {
-        addToCart(event);
-      } else if (event.isRemoveFromCart()) {
-        removeFromCart(event);
+        continue;
+      }
+      switch (event.kind()) {
+        case PURCHASE -> cartItems.clear();
+        case ADD_TO_CART -> addToCart(event);
+        case REMOVE_FROM_CART -> removeFromCart(event);
+        case OTHER -> {
+          // Never here: the topology keeps only the kinds that matter to the rule.
+        }
       }
     }
     unsettledCartEvents.update(stillUnsettled);

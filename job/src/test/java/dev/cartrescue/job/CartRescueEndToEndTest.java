@@ -18,10 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * like the Cloud API: docs/contract.md §1 to §4, on a compressed clock (carts are abandoned after 3
  * seconds). The input is written first, as a backlog with timestamps ten minutes ago; the job then
  * reads it, and event time follows the wall clock once the backlog is read (idle advance).
+ *
+ * <p>The story runs once, before the tests, and what that run wrote is kept; each test reads it or
+ * starts a run of its own on topics of its own, so that no test depends on another one.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CartRescueEndToEndTest {
   private static final String TOKEN = "test-token-3f9a";
   private static final String CAPPING_REPLAY = "capping-replay";
@@ -41,6 +40,10 @@ class CartRescueEndToEndTest {
   private static EmbeddedKafka kafka;
   private static long base;
   private static final Map<String, List<JsonNode>> firstRunOutcomes = new HashMap<>();
+  private static List<JsonNode> firstRunCappingEvents;
+  private static List<JsonNode> firstRunDeadLetters;
+  private static List<JsonNode> firstRunSendLedger;
+  private static List<ReceivedMessage> firstRunMessages;
 
   @TempDir static Path temp;
 
@@ -50,6 +53,11 @@ class CartRescueEndToEndTest {
     kafka = job.kafka();
     kafka.createTopics(2, CAPPING_REPLAY);
     writeTheStory();
+    firstRunOutcomes.putAll(runJob(job.topic("capping"), 13));
+    firstRunCappingEvents = job.cappingEvents();
+    firstRunDeadLetters = job.deadLetters();
+    firstRunSendLedger = job.sendLedger();
+    firstRunMessages = List.copyOf(job.cloudApi().received());
   }
 
   @AfterAll
@@ -140,10 +148,8 @@ class CartRescueEndToEndTest {
   }
 
   @Test
-  @Order(1)
-  void everyAbandonedCartEndsInExactlyOneOutcome() throws Exception {
-    Map<String, List<JsonNode>> outcomes = runJob(job.topic("capping"), 13);
-    firstRunOutcomes.putAll(outcomes);
+  void everyAbandonedCartEndsInExactlyOneOutcome() {
+    Map<String, List<JsonNode>> outcomes = firstRunOutcomes;
 
     assertThat(reasons(outcomes))
         .containsEntry("c-sent", "sent")
@@ -164,7 +170,6 @@ class CartRescueEndToEndTest {
   }
 
   @Test
-  @Order(2)
   void aNewAddToCartRestartsTheHour() {
     JsonNode restart = firstRunOutcomes.get("c-restart").get(0);
     assertThat(restart.get("cart_id").asText()).isEqualTo("k-restart-2");
@@ -173,7 +178,6 @@ class CartRescueEndToEndTest {
   }
 
   @Test
-  @Order(3)
   void theTemplateRequestIsExactlyTheContracts() {
     ReceivedMessage anna = receivedFor("+33612345678");
     JsonNode body = anna.body();
@@ -203,7 +207,6 @@ class CartRescueEndToEndTest {
   }
 
   @Test
-  @Order(4)
   void theLanguageFallsBackToTheDefaultAndTheGreetingToANeutralWord() {
     JsonNode body = receivedFor("+447911123456").body();
     assertThat(body.at("/template/language/code").asText()).isEqualTo("en");
@@ -211,14 +214,12 @@ class CartRescueEndToEndTest {
   }
 
   @Test
-  @Order(5)
   void aRepeatedEventIdIsIgnored() {
     JsonNode body = receivedFor("+33612345608").body();
     assertThat(body.at("/template/components/0/parameters/1/text").asText()).isEqualTo("an item");
   }
 
   @Test
-  @Order(5)
   void aSegmentCallWrittenThroughASchemaRegistryIsACart() {
     JsonNode body = receivedFor("+33612345610").body();
     assertThat(body.at("/template/components/0/parameters/1/text").asText())
@@ -227,8 +228,7 @@ class CartRescueEndToEndTest {
   }
 
   @Test
-  @Order(6)
-  void eachSendWritesACappingEventWithTheMessageId() throws Exception {
+  void eachSendWritesACappingEventWithTheMessageId() {
     Map<String, String> sentIds = new HashMap<>();
     firstRunOutcomes.forEach(
         (contact, list) -> {
@@ -238,7 +238,7 @@ class CartRescueEndToEndTest {
           }
         });
     List<JsonNode> ours =
-        job.cappingEvents().stream().filter(c -> c.has("type")).collect(Collectors.toList());
+        firstRunCappingEvents.stream().filter(c -> c.has("type")).collect(Collectors.toList());
     assertThat(ours).hasSize(sentIds.size());
     for (JsonNode capping : ours) {
       String contact = capping.get("contact_id").asText();
@@ -249,20 +249,16 @@ class CartRescueEndToEndTest {
       assertThat(capping.get("event_id").asText()).isNotBlank();
     }
     Set<String> received =
-        job.cloudApi().received().stream()
-            .map(ReceivedMessage::messageId)
-            .collect(Collectors.toSet());
+        firstRunMessages.stream().map(ReceivedMessage::messageId).collect(Collectors.toSet());
     assertThat(received).containsAll(sentIds.values()).hasSize(sentIds.size());
     // The send ledger holds each message accepted, keyed by its decision, as its schema says.
-    assertThat(job.sendLedger().stream().map(e -> e.get("value").asText()))
+    assertThat(firstRunSendLedger.stream().map(e -> e.get("value").asText()))
         .containsAll(sentIds.values());
   }
 
   @Test
-  @Order(7)
-  void unreadableRecordsBecomeDeadLettersWhileGoodOnesFlowOn() throws Exception {
-    // The first run's: no other run has started since.
-    List<JsonNode> dead = job.deadLetters();
+  void unreadableRecordsBecomeDeadLettersWhileGoodOnesFlowOn() {
+    List<JsonNode> dead = firstRunDeadLetters;
     assertThat(dead).hasSize(4);
     assertThat(dead)
         .allSatisfy(
@@ -277,14 +273,12 @@ class CartRescueEndToEndTest {
   }
 
   @Test
-  @Order(8)
   void replayingTheSameInputGivesTheSameOutcomes() throws Exception {
     Map<String, List<JsonNode>> replay = runJob(CAPPING_REPLAY, 13);
     assertThat(withoutMessageIds(replay)).isEqualTo(withoutMessageIds(firstRunOutcomes));
   }
 
   @Test
-  @Order(9)
   void aPermanentCloudApiErrorIsAFailedOutcomeWithItsCode() throws Exception {
     // Topics of its own, so that the failure injected is this cart's and no other.
     kafka.createTopics(1, "clickstream-fail", "contacts-fail");
@@ -380,7 +374,7 @@ class CartRescueEndToEndTest {
 
   private static ReceivedMessage receivedFor(String to) {
     List<ReceivedMessage> messages =
-        job.cloudApi().received().stream().filter(m -> m.to().equals(to)).toList();
+        firstRunMessages.stream().filter(m -> m.to().equals(to)).toList();
     assertThat(messages).as("messages to " + to).hasSize(1);
     return messages.get(0);
   }

@@ -15,6 +15,7 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
@@ -32,6 +33,13 @@ public final class CloudApiClient implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_DETAIL_LENGTH = 300;
 
+  /**
+   * How long {@link #close} waits for the I/O reactor threads to end once every connection is
+   * closed: they take milliseconds; only a connection still being opened can take longer.
+   */
+  private static final TimeValue REACTOR_SHUTDOWN = TimeValue.ofMilliseconds(500);
+
+  private final PoolingAsyncClientConnectionManager connectionManager;
   private final CloseableHttpAsyncClient http;
   private final URI messagesUri;
   private volatile String accessToken;
@@ -57,14 +65,15 @@ public final class CloudApiClient implements AutoCloseable {
             // The token goes in every request; a 401 is an answer to classify, not a challenge.
             .setAuthenticationEnabled(false)
             .build();
+    this.connectionManager =
+        PoolingAsyncClientConnectionManagerBuilder.create()
+            .setDefaultConnectionConfig(connections)
+            .setMaxConnTotal(maxConnections)
+            .setMaxConnPerRoute(maxConnections)
+            .build();
     this.http =
         HttpAsyncClients.custom()
-            .setConnectionManager(
-                PoolingAsyncClientConnectionManagerBuilder.create()
-                    .setDefaultConnectionConfig(connections)
-                    .setMaxConnTotal(maxConnections)
-                    .setMaxConnPerRoute(maxConnections)
-                    .build())
+            .setConnectionManager(connectionManager)
             .setDefaultRequestConfig(requests)
             // A POST that may have reached Meta must not be repeated behind the caller's back.
             .disableAutomaticRetries()
@@ -226,8 +235,28 @@ public final class CloudApiClient implements AutoCloseable {
         : oneLine.substring(0, MAX_DETAIL_LENGTH) + "...";
   }
 
+  /**
+   * Aborts the requests in flight (they complete as connection errors; the caller replays them) and
+   * stops the client, waiting at most {@link #REACTOR_SHUTDOWN}.
+   *
+   * <p>Not just {@code http.close(CloseMode.IMMEDIATE)}: that closes each I/O reactor's selector
+   * from this thread while the reactor's own thread is still running, and httpcore5 5.4 then fails
+   * in that thread's clean-up ({@code SingleCoreIOReactor.closeOpenChannels} reads the closed
+   * selector's keys): a {@code ClosedSelectorException} logged at ERROR, and the sessions' close
+   * callbacks skipped, so requests in flight never complete. Instead the reactors are asked to shut
+   * down, every connection is closed at once (which wakes them), and each reactor thread, finding
+   * nothing left, ends by itself; the final close then has nothing left to tear down under them.
+   */
   @Override
   public void close() {
-    http.close(CloseMode.IMMEDIATE);
+    http.initiateShutdown();
+    connectionManager.close(CloseMode.IMMEDIATE);
+    try {
+      http.awaitShutdown(REACTOR_SHUTDOWN);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      http.close(CloseMode.IMMEDIATE);
+    }
   }
 }

@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP server that answers every request with one scripted response and remembers the last
@@ -23,6 +25,9 @@ final class ScriptedServer implements AutoCloseable {
   private volatile String contentType = "application/json";
   private volatile String body = "{}";
   private volatile Request last;
+  private final CountDownLatch received = new CountDownLatch(1);
+  private final CountDownLatch released = new CountDownLatch(1);
+  private volatile boolean holding;
 
   ScriptedServer() {
     try {
@@ -40,6 +45,10 @@ final class ScriptedServer implements AutoCloseable {
                     exchange.getRequestURI().getPath(),
                     exchange.getRequestHeaders(),
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            received.countDown();
+            if (holding) {
+              awaitRelease();
+            }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", contentType);
             exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
@@ -67,8 +76,28 @@ final class ScriptedServer implements AutoCloseable {
     return last;
   }
 
+  /** From now on, answers only once closed: a request sent stays in flight. */
+  void holdAnswers() {
+    holding = true;
+  }
+
+  /** Whether a request arrived within the time. */
+  boolean awaitRequest(long timeout, TimeUnit unit) throws InterruptedException {
+    return received.await(timeout, unit);
+  }
+
+  private void awaitRelease() {
+    try {
+      released.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() {
+    // A held answer would keep the server's dispatcher thread, which stop waits for.
+    released.countDown();
     server.stop(0);
   }
 }

@@ -10,6 +10,7 @@ import dev.cartrescue.job.records.ClickEventParser;
 import dev.cartrescue.job.records.ContactProfileParser;
 import dev.cartrescue.job.records.FuzzedRecords;
 import dev.cartrescue.testkit.EmbeddedKafka;
+import dev.cartrescue.testkit.shop.ShopRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,13 +49,8 @@ class BadInputEndToEndTest {
         refused += refusedBy(new ClickEventParser(), fuzzed.get(i), now - 60_000) ? 1 : 0;
         refused += refusedBy(new ContactProfileParser(), fuzzed.get(i), now - 60_000) ? 1 : 0;
         if (i % (fuzzed.size() / GOOD_CARTS) == 0 && good < GOOD_CARTS) {
-          kafka.send(
-              "clickstream",
-              "c-good-" + good,
-              ("{\"type\":\"add_to_cart\",\"contact_id\":\"c-good-%d\",\"timestamp\":%d,"
-                      + "\"cart_id\":\"k-%d\"}")
-                  .formatted(good, now - 30_000 + i, good),
-              now - 30_000 + i);
+          job.write(
+              ShopRecords.addToCart("c-good-" + good, "k-" + good, now - 30_000 + i).epochMillis());
           good++;
         }
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cartrescue.testkit.EmbeddedKafka;
 import dev.cartrescue.testkit.cloudapi.ReceivedMessage;
+import dev.cartrescue.testkit.shop.ShopRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,32 +74,27 @@ class CartRescueEndToEndTest {
     long longAgo = Instant.now().minus(Duration.ofHours(7)).toEpochMilli();
 
     // stale: abandoned seven hours ago, longer than rule.max-send-delay.
-    job.profile("c-stale", "33", "0612345601", true, "Sam", null, longAgo - SECOND);
+    job.write(profile("c-stale", "33", "0612345601", "Sam").updatedAt(longAgo - SECOND));
     add("c-stale", "k-stale", "sku-1", "Trail shoe", longAgo);
 
     // capped: another system capped the contact yesterday.
     for (String topic : List.of(job.topic("capping"), CAPPING_REPLAY)) {
-      job.kafka()
-          .send(
-              topic,
-              "c-capped",
-              "{\"contact_id\":\"c-capped\",\"timestamp\":" + (base - 86_400_000L) + "}",
-              base - 86_400_000L);
+      job.write(topic, ShopRecords.capping("c-capped", base - 86_400_000L).epochMillis());
     }
     purchase("c-bought", base - 3_600_000L);
 
-    job.profile("c-sent", "33", "06 12 34 56 78", true, "Anna", "fr", base - 60 * SECOND);
-    job.profile("c-en", "44", "07911 123456", true, null, null, base - 60 * SECOND);
-    job.profile("c-bought", "33", "0612345602", true, "Bo", null, base - 60 * SECOND);
-    job.profile("c-capped", "33", "0612345603", true, "Cy", null, base - 60 * SECOND);
-    job.profile("c-empty", "33", "0612345604", true, "Di", null, base - 60 * SECOND);
-    job.profile("c-noconsent", "33", "0612345605", false, "Ed", null, base - 60 * SECOND);
-    job.profile("c-badphone", "33", "123", true, "Fa", null, base - 60 * SECOND);
-    job.profile("c-us", "1", "(202) 555-0143", true, "Gu", null, base - 60 * SECOND);
-    job.profile("c-restart", "33", "0612345606", true, "Ha", null, base - 60 * SECOND);
-    job.profile("c-cancel", "33", "0612345607", true, "Io", null, base - 60 * SECOND);
-    job.profile("c-dup", "33", "0612345608", true, "Jo", null, base - 60 * SECOND);
-    job.profile("c-segment", "33", "0612345610", true, "Lu", null, base - 60 * SECOND);
+    job.write(profile("c-sent", "33", "06 12 34 56 78", "Anna").language("fr"));
+    job.write(profile("c-en", "44", "07911 123456", null));
+    job.write(profile("c-bought", "33", "0612345602", "Bo"));
+    job.write(profile("c-capped", "33", "0612345603", "Cy"));
+    job.write(profile("c-empty", "33", "0612345604", "Di"));
+    job.write(profile("c-noconsent", "33", "0612345605", "Ed").consent(false));
+    job.write(profile("c-badphone", "33", "123", "Fa"));
+    job.write(profile("c-us", "1", "(202) 555-0143", "Gu"));
+    job.write(profile("c-restart", "33", "0612345606", "Ha"));
+    job.write(profile("c-cancel", "33", "0612345607", "Io"));
+    job.write(profile("c-dup", "33", "0612345608", "Jo"));
+    job.write(profile("c-segment", "33", "0612345610", "Lu"));
 
     // Broken records of every kind, before good ones that must still flow.
     kafka.send("clickstream", "x", "this is not json", base - 30 * SECOND);
@@ -124,27 +120,27 @@ class CartRescueEndToEndTest {
     add("c-restart", "k-restart-1", "sku-1", "Trail shoe", base);
     add("c-cancel", "k-cancel", "sku-1", "Trail shoe", base);
     segmentProductAddedThroughASchemaRegistry("c-segment", "k-segment", base);
-    kafka.send(
-        "clickstream",
-        "c-dup",
-        click("add_to_cart", "c-dup", base, "e-dup-add").replace("}}", ",\"quantity\":2}}"),
-        base);
+    // A product without a name: the summary says "an item".
+    job.write(
+        ShopRecords.addToCart("c-dup", "k-dup", base)
+            .eventId("e-dup-add")
+            .product("sku-sock")
+            .quantity(2)
+            .epochMillis());
     remove("c-empty", "sku-1", base + SECOND);
     purchase("c-cancel", base + SECOND);
     add("c-restart", "k-restart-2", "sku-2", "Rain jacket", base + 2 * SECOND);
     // The same removal twice: one of the two socks stays in the cart.
-    String removal =
-        click("remove_from_cart", "c-dup", base + SECOND, "e-dup-remove")
-            .replace("}}", ",\"quantity\":1}}");
-    kafka.send("clickstream", "c-dup", removal, base + SECOND);
-    kafka.send("clickstream", "c-dup", removal, base + SECOND);
-    kafka.send(
-        "clickstream",
-        "c-sent",
-        "{\"type\":\"page_view\",\"contact_id\":\"c-sent\",\"timestamp\":"
-            + (base + 3 * SECOND)
-            + "}",
-        base + 3 * SECOND);
+    ShopRecords.Click removal =
+        ShopRecords.removeFromCart("c-dup", base + SECOND)
+            .eventId("e-dup-remove")
+            .cartId("k-dup")
+            .product("sku-sock")
+            .quantity(1)
+            .epochMillis();
+    job.write(removal);
+    job.write(removal);
+    job.write(ShopRecords.pageView("c-sent", base + 3 * SECOND).epochMillis());
   }
 
   @Test
@@ -283,16 +279,10 @@ class CartRescueEndToEndTest {
     // Topics of its own, so that the failure injected is this cart's and no other.
     kafka.createTopics(1, "clickstream-fail", "contacts-fail");
     long now = System.currentTimeMillis();
-    kafka.send(
-        "contacts-fail",
-        "c-fail",
-        JobUnderTest.profileJson("c-fail", "33", "0612345609", true, "Ka", null, now - 60 * SECOND),
-        now - 60 * SECOND);
-    kafka.send(
-        "clickstream-fail",
-        "c-fail",
-        JobUnderTest.addToCartJson("c-fail", "k-fail", now - 5 * SECOND),
-        now - 5 * SECOND);
+    job.write(
+        "contacts-fail", profile("c-fail", "33", "0612345609", "Ka").updatedAt(now - 60 * SECOND));
+    job.write(
+        "clickstream-fail", cart("c-fail", "k-fail", "sku-1", "Trail shoe", now - 5 * SECOND));
     job.cloudApi().failNext(1, 400, 131026);
 
     Map<String, List<JsonNode>> outcomes =
@@ -379,11 +369,26 @@ class CartRescueEndToEndTest {
     return messages.get(0);
   }
 
+  /** A profile with consent, updated a minute before the story's carts. */
+  private static ShopRecords.Profile profile(
+      String contact, String code, String number, String firstName) {
+    return ShopRecords.profile(contact)
+        .phone(code, number)
+        .consent(true)
+        .firstName(firstName)
+        .updatedAt(base - 60 * SECOND);
+  }
+
   private static void add(String contact, String cart, String sku, String name, long at) {
-    String json =
-        "{\"event_id\":\"add-%s-%s-%d\",\"type\":\"add_to_cart\",\"contact_id\":\"%s\",\"timestamp\":\"%s\",\"cart_id\":\"%s\",\"cart_url\":\"https://shop.example/cart/%s\",\"product\":{\"id\":\"%s\",\"name\":\"%s\",\"price\":89.90,\"currency\":\"EUR\",\"quantity\":1}}"
-            .formatted(contact, sku, at, contact, Instant.ofEpochMilli(at), cart, cart, sku, name);
-    kafka.send("clickstream", contact, json, at);
+    job.write(cart(contact, cart, sku, name, at));
+  }
+
+  private static ShopRecords.Click cart(
+      String contact, String cart, String sku, String name, long at) {
+    return ShopRecords.addToCart(contact, cart, at)
+        .eventId("add-%s-%s-%d".formatted(contact, sku, at))
+        .cartUrl()
+        .product(sku, name, 89.90, "EUR", 1);
   }
 
   /**
@@ -406,27 +411,10 @@ class CartRescueEndToEndTest {
   }
 
   private static void remove(String contact, String sku, long at) {
-    kafka.send(
-        "clickstream",
-        contact,
-        "{\"type\":\"remove_from_cart\",\"contact_id\":\"%s\",\"timestamp\":%d,\"product\":{\"id\":\"%s\"}}"
-            .formatted(contact, at, sku),
-        at);
+    job.write(ShopRecords.removeFromCart(contact, at).product(sku).epochMillis());
   }
 
   private static void purchase(String contact, long at) {
-    kafka.send(
-        "clickstream",
-        contact,
-        "{\"type\":\"purchase\",\"contact_id\":\"%s\",\"timestamp\":%d,\"order_id\":\"o-1\",\"value\":10.5,\"currency\":\"EUR\"}"
-            .formatted(contact, at),
-        at);
-  }
-
-  /** A click with a product without a name: the summary says "an item". */
-  private static String click(String type, String contact, long at, String eventId) {
-    return ("{\"event_id\":\"%s\",\"type\":\"%s\",\"contact_id\":\"%s\",\"timestamp\":%d,"
-            + "\"cart_id\":\"k-dup\",\"product\":{\"id\":\"sku-sock\"}}")
-        .formatted(eventId, type, contact, at);
+    job.write(ShopRecords.purchase(contact, at).order("o-1", 10.5, "EUR").epochMillis());
   }
 }

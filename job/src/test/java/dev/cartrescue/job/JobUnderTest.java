@@ -9,6 +9,7 @@ import dev.cartrescue.job.records.CappingEvent;
 import dev.cartrescue.job.records.RecordSchemas;
 import dev.cartrescue.testkit.EmbeddedKafka;
 import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
+import dev.cartrescue.testkit.shop.ShopRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -286,58 +289,37 @@ public final class JobUnderTest implements AutoCloseable {
     return outcome.get("outcome").asText().equals("sent") ? "sent" : outcome.get("reason").asText();
   }
 
-  /** Writes a contact profile to the contacts topic; a null first name or language is left out. */
-  public void profile(
-      String contact,
-      String code,
-      String number,
-      boolean consent,
-      String firstName,
-      String language,
-      long updatedAt) {
-    kafka.send(
-        topic("contacts"),
-        contact,
-        profileJson(contact, code, number, consent, firstName, language, updatedAt),
-        updatedAt);
+  /** Writes to topic.clickstream, as {@link #write(String, ShopRecords.Builder)} does. */
+  public void write(ShopRecords.Click event) {
+    write(topic("clickstream"), event);
   }
 
-  /** Writes an add_to_cart of one named product to the clickstream topic. */
+  /** Writes to topic.contacts, as {@link #write(String, ShopRecords.Builder)} does. */
+  public void write(ShopRecords.Profile profile) {
+    write(topic("contacts"), profile);
+  }
+
+  /** Writes to topic.capping, as {@link #write(String, ShopRecords.Builder)} does. */
+  public void write(ShopRecords.Capping capping) {
+    write(topic("capping"), capping);
+  }
+
+  /**
+   * Writes a record as the shop's producers do: keyed by its contact, with its time (if it has one)
+   * as the Kafka timestamp.
+   */
+  public void write(String topic, ShopRecords.Builder<?> record) {
+    OptionalLong time = record.time();
+    if (time.isPresent()) {
+      kafka.send(topic, record.contact(), record.json(), time.getAsLong());
+    } else {
+      kafka.send(topic, record.contact(), record.json());
+    }
+  }
+
+  /** Writes an add_to_cart of one trail shoe: the cart of a test that needs no other. */
   public void addToCart(String contact, String cart, long at) {
-    kafka.send(topic("clickstream"), contact, addToCartJson(contact, cart, at), at);
-  }
-
-  public static String profileJson(
-      String contact,
-      String code,
-      String number,
-      boolean consent,
-      String firstName,
-      String language,
-      long updatedAt) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    p.put("contact_id", contact);
-    p.put("whatsapp_code", code);
-    p.put("phone_number", number);
-    p.put("whatsapp_consent", consent);
-    if (firstName != null) {
-      p.put("first_name", firstName);
-    }
-    if (language != null) {
-      p.put("language", language);
-    }
-    p.put("updated_at", Instant.ofEpochMilli(updatedAt).toString());
-    try {
-      return JSON.writeValueAsString(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  public static String addToCartJson(String contact, String cart, long at) {
-    return ("{\"type\":\"add_to_cart\",\"contact_id\":\"%s\",\"timestamp\":%d,\"cart_id\":\"%s\","
-            + "\"product\":{\"id\":\"sku-1\",\"name\":\"Trail shoe\"}}")
-        .formatted(contact, at, cart);
+    write(ShopRecords.addToCart(contact, cart, at).product("sku-1", "Trail shoe").epochMillis());
   }
 
   /** Cancels the job if one runs, then stops the simulator and the broker. */
@@ -374,17 +356,18 @@ public final class JobUnderTest implements AutoCloseable {
   }
 
   private void prime(CartRescueOptions o) {
-    prime(o, o.clickstreamTopic, "{\"type\":\"page_view\",\"contact_id\":\"%s\",\"timestamp\":%d}");
-    prime(o, o.contactsTopic, "{\"contact_id\":\"%s\",\"updated_at\":%d}");
-    prime(o, o.cappingTopic, "{\"contact_id\":\"%s\",\"timestamp\":%d}");
+    prime(o, o.clickstreamTopic, c -> ShopRecords.pageView(c, PRIMER_TIME).epochMillis());
+    prime(o, o.contactsTopic, c -> ShopRecords.profile(c).updatedAt(PRIMER_TIME).epochMillis());
+    prime(o, o.cappingTopic, c -> ShopRecords.capping(c, PRIMER_TIME).epochMillis());
   }
 
-  /** One record in each partition, the JSON {@code format} filled with its contact and time. */
-  private void prime(CartRescueOptions o, String topic, String format) {
+  /** One record in each partition: the {@code primer} of a contact of that partition. */
+  private void prime(
+      CartRescueOptions o, String topic, Function<String, ShopRecords.Builder<?>> primer) {
     int count = KafkaInputs.partitions(o.kafka, topic);
     for (int partition = 0; partition < count; partition++) {
       String contact = primerContact(partition, count);
-      kafka.send(topic, contact, format.formatted(contact, PRIMER_TIME));
+      kafka.send(topic, contact, primer.apply(contact).json());
     }
   }
 

@@ -3,6 +3,7 @@ package dev.cartrescue.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cartrescue.testkit.shop.ShopRecords;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -60,6 +61,6 @@ class UpgradeTest {
   /** A French number of its own for each contact. */
   private static void profile(String contact, long at) {
     String number = "0612345%03d".formatted(Math.abs(contact.hashCode() % 1000));
-    job.profile(contact, "33", number, true, null, null, at);
+    job.write(ShopRecords.profile(contact).phone("33", number).consent(true).updatedAt(at));
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cartrescue.testkit.LogCapture;
 import dev.cartrescue.testkit.cloudapi.ReceivedRequest;
+import dev.cartrescue.testkit.shop.ShopRecords;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -168,7 +169,12 @@ class WhatsAppDeliveryEndToEndTest {
   }
 
   private static void profile(String contact, String number, long updatedAt) {
-    job.profile(contact, "33", number, true, "Zoé", null, updatedAt);
+    job.write(
+        ShopRecords.profile(contact)
+            .phone("33", number)
+            .consent(true)
+            .firstName("Zoé")
+            .updatedAt(updatedAt));
   }
 
   private static Predicate<JsonNode> cart(String cartId) {

@@ -1,14 +1,12 @@
 package dev.cartrescue.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import dev.cartrescue.testkit.shop.ShopRecords;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -40,6 +38,9 @@ final class Population {
 
   private record Country(String region, int callingCode, String language, List<String> names) {}
 
+  /** A profile's whatsapp_code and phone_number; a null code is left out. */
+  private record Phone(String code, String number) {}
+
   private static final List<Country> EUROPE =
       List.of(
           new Country("FR", 33, "fr", List.of("Anna", "Louis", "Chloé", "Hugo", "Léa", "Jules")),
@@ -51,7 +52,6 @@ final class Population {
       new Country("US", 1, "en", List.of("Emma", "Liam", "Olivia", "Noah"));
 
   private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<Contact> contacts;
   private final List<KeyedRecord> profiles;
@@ -127,31 +127,30 @@ final class Population {
 
   private static String profile(String id, Kind kind, Random random, long nowMillis) {
     Country country = kind == Kind.US ? US : EUROPE.get(random.nextInt(EUROPE.size()));
-    ObjectNode p = JSON.createObjectNode();
-    p.put("contact_id", id);
     PhoneNumber number = mobileNumber(country.region(), random);
-    p.put("phone_number", written(number, random));
-    p.put("whatsapp_code", random.nextInt(4) == 0 ? "+" + country.callingCode() : code(country));
+    String written = written(number, random);
+    Phone phone =
+        new Phone(random.nextInt(4) == 0 ? "+" + country.callingCode() : code(country), written);
     if (kind == Kind.INVALID_PHONE) {
-      spoilPhone(p, country, number, random);
+      phone = spoilt(phone, country, number, random);
     }
+    ShopRecords.Profile p = ShopRecords.profile(id).phone(phone.code(), phone.number());
     if (kind == Kind.NO_CONSENT) {
       // Either refused, or never asked.
       if (random.nextBoolean()) {
-        p.put("whatsapp_consent", false);
+        p.consent(false);
       }
     } else {
-      p.put("whatsapp_consent", true);
+      p.consent(true);
     }
     if (random.nextDouble() >= 0.15) {
-      p.put("first_name", country.names().get(random.nextInt(country.names().size())));
+      p.firstName(country.names().get(random.nextInt(country.names().size())));
     }
     if (random.nextDouble() >= 0.2) {
-      p.put("language", country.language());
+      p.language(country.language());
     }
     Duration age = Duration.ofMinutes(60 + random.nextInt(60 * 24 * 60));
-    p.put("updated_at", Instant.ofEpochMilli(nowMillis).minus(age).toString());
-    return p.toString();
+    return p.updatedAt(nowMillis - age.toMillis()).json();
   }
 
   private static String code(Country country) {
@@ -170,21 +169,20 @@ final class Population {
   }
 
   /** The ways numbers go wrong in a CRM: cut short, another country's, no code, not a number. */
-  private static void spoilPhone(ObjectNode p, Country country, PhoneNumber number, Random rnd) {
-    switch (rnd.nextInt(4)) {
+  private static Phone spoilt(Phone phone, Country country, PhoneNumber number, Random rnd) {
+    return switch (rnd.nextInt(4)) {
       case 0 -> {
         String national = PHONES.format(number, PhoneNumberFormat.NATIONAL);
-        p.put("phone_number", national.substring(0, national.length() / 2));
+        yield new Phone(phone.code(), national.substring(0, national.length() / 2));
       }
       case 1 -> {
         Country other = EUROPE.get((EUROPE.indexOf(country) + 1) % EUROPE.size());
         PhoneNumber foreign = mobileNumber(other.region(), rnd);
-        p.put("phone_number", PHONES.format(foreign, PhoneNumberFormat.INTERNATIONAL));
-        p.put("whatsapp_code", code(country));
+        yield new Phone(code(country), PHONES.format(foreign, PhoneNumberFormat.INTERNATIONAL));
       }
-      case 2 -> p.remove("whatsapp_code");
-      default -> p.put("phone_number", "ask at the counter");
-    }
+      case 2 -> new Phone(null, phone.number());
+      default -> new Phone(phone.code(), "ask at the counter");
+    };
   }
 
   /**
@@ -215,12 +213,11 @@ final class Population {
     for (int i = 0; i < 10 && i < reachable.size(); i++) {
       Contact contact = reachable.get(random.nextInt(reachable.size()));
       long at = now - Duration.ofSeconds(10 + random.nextInt(110)).toMillis();
-      ObjectNode c = JSON.createObjectNode();
-      c.put("event_id", "crm-campaign-" + contact.id());
-      c.put("contact_id", contact.id());
-      c.put("timestamp", Instant.ofEpochMilli(at).toString());
-      c.put("source", "crm-spring-campaign");
-      cappings.add(new KeyedRecord(contact.id(), c.toString()));
+      ShopRecords.Capping c =
+          ShopRecords.capping(contact.id(), at)
+              .eventId("crm-campaign-" + contact.id())
+              .field("source", "crm-spring-campaign");
+      cappings.add(new KeyedRecord(contact.id(), c.json()));
     }
     return List.copyOf(cappings);
   }

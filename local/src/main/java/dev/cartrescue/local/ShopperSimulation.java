@@ -1,7 +1,6 @@
 package dev.cartrescue.local;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartrescue.testkit.shop.ShopRecords;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,7 +42,6 @@ final class ShopperSimulation {
   }
 
   private static final double BROKEN_RECORD_SHARE = 0.01;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Something that happens at {@code at} ms on the simulation's clock; order breaks ties. */
   private record Step(long at, long order, Runnable action) {}
@@ -199,9 +197,9 @@ final class ShopperSimulation {
   }
 
   private void pageView(String contact) {
-    ObjectNode e = event("page_view", contact);
-    e.put("page", "/products/" + Catalogue.any(random).id());
-    emit(contact, e);
+    ShopRecords.Click view = drawn(ShopRecords.pageView(contact, timestamp));
+    // The page is drawn after the event's id and time form: the order a seed has always given.
+    emit(view.field("page", "/products/" + Catalogue.any(random).id()));
   }
 
   private void addToCart(String contact) {
@@ -209,16 +207,12 @@ final class ShopperSimulation {
     Catalogue.Product product = Catalogue.any(random);
     int quantity = random.nextInt(5) == 0 ? 2 : 1;
     cart.quantities.merge(product.id(), quantity, Integer::sum);
-    ObjectNode e = event("add_to_cart", contact);
-    e.put("cart_id", cartId(contact, cart));
-    e.put("cart_url", "https://shop.example/cart/" + cartId(contact, cart));
-    ObjectNode p = e.putObject("product");
-    p.put("id", product.id());
-    p.put("name", product.name());
-    p.put("price", product.price());
-    p.put("currency", Catalogue.CURRENCY);
-    p.put("quantity", quantity);
-    emit(contact, e);
+    emit(
+        drawn(
+            ShopRecords.addToCart(contact, cartId(contact, cart), timestamp)
+                .cartUrl()
+                .product(
+                    product.id(), product.name(), product.price(), Catalogue.CURRENCY, quantity)));
   }
 
   private void removeOne(String contact) {
@@ -238,12 +232,12 @@ final class ShopperSimulation {
 
   private void remove(String contact, Cart cart, String productId) {
     int quantity = cart.quantities.remove(productId);
-    ObjectNode e = event("remove_from_cart", contact);
-    e.put("cart_id", cartId(contact, cart));
-    ObjectNode p = e.putObject("product");
-    p.put("id", productId);
-    p.put("quantity", quantity);
-    emit(contact, e);
+    emit(
+        drawn(
+            ShopRecords.removeFromCart(contact, timestamp)
+                .cartId(cartId(contact, cart))
+                .product(productId)
+                .quantity(quantity)));
   }
 
   private void purchase(String contact) {
@@ -254,36 +248,33 @@ final class ShopperSimulation {
           value.add(
               Catalogue.byId(line.getKey()).price().multiply(new BigDecimal(line.getValue())));
     }
-    ObjectNode e = event("purchase", contact);
-    e.put("cart_id", cartId(contact, cart));
-    e.put("order_id", "o-" + contact.substring(2) + "-" + cart.number);
-    e.put("value", value);
-    e.put("currency", Catalogue.CURRENCY);
-    emit(contact, e);
+    emit(
+        drawn(
+            ShopRecords.purchase(contact, timestamp)
+                .cartId(cartId(contact, cart))
+                .order(
+                    "o-" + contact.substring(2) + "-" + cart.number, value, Catalogue.CURRENCY)));
     cart.quantities.clear();
     cart.number++;
   }
 
-  private ObjectNode event(String type, String contact) {
-    ObjectNode e = JSON.createObjectNode();
+  /** The event with what varies from producer to producer drawn: its id and its time's form. */
+  private ShopRecords.Click drawn(ShopRecords.Click event) {
     eventNumber++;
     // event_id is optional in the contract; some producers leave it out.
     if (random.nextInt(10) != 0) {
-      e.put("event_id", "e-" + eventNumber);
+      event.eventId("e-" + eventNumber);
     }
-    e.put("type", type);
-    e.put("contact_id", contact);
     // Both forms the contract allows.
     if (random.nextInt(3) == 0) {
-      e.put("timestamp", timestamp);
-    } else {
-      e.put("timestamp", Instant.ofEpochMilli(timestamp).toString());
+      event.epochMillis();
     }
-    return e;
+    return event;
   }
 
-  private void emit(String contact, ObjectNode event) {
-    out.add(new KeyedRecord(contact, event.toString()));
+  private void emit(ShopRecords.Click event) {
+    String contact = event.contact();
+    out.add(new KeyedRecord(contact, event.json()));
     if (random.nextDouble() < BROKEN_RECORD_SHARE) {
       out.add(broken(contact));
     }

@@ -8,6 +8,7 @@ import dev.cartrescue.testkit.KafkaBroker;
 import dev.cartrescue.testkit.KafkaBrokerProcess;
 import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
 import dev.cartrescue.testkit.cloudapi.ReceivedMessage;
+import dev.cartrescue.testkit.shop.ShopRecords;
 import java.io.File;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -298,23 +299,18 @@ class FaultInjectionTest {
         int n = carts;
         String contact = "c-" + n;
         long now = System.currentTimeMillis();
-        writes.add(
-            kafka.sendAsync(
-                "contacts",
-                contact,
-                ("{\"contact_id\":\"%s\",\"phone_number\":\"06%08d\",\"whatsapp_code\":\"33\","
-                        + "\"whatsapp_consent\":true,\"updated_at\":\"%s\"}")
-                    .formatted(contact, 12_000_000 + n, Instant.ofEpochMilli(now - 1000)),
-                now - 1000));
-        writes.add(
-            kafka.sendAsync(
-                "clickstream",
-                contact,
-                ("{\"event_id\":\"add-%d\",\"type\":\"add_to_cart\",\"contact_id\":\"%s\","
-                        + "\"timestamp\":%d,\"cart_id\":\"k-%d\",\"product\":{\"id\":\"sku-1\","
-                        + "\"name\":\"Trail shoe\"}}")
-                    .formatted(n, contact, now, n),
-                now));
+        ShopRecords.Profile profile =
+            ShopRecords.profile(contact)
+                .phone("33", "06%08d".formatted(12_000_000 + n))
+                .consent(true)
+                .updatedAt(now - 1000);
+        ShopRecords.Click cart =
+            ShopRecords.addToCart(contact, "k-" + n, now)
+                .eventId("add-" + n)
+                .product("sku-1", "Trail shoe")
+                .epochMillis();
+        writes.add(kafka.sendAsync("contacts", contact, profile.json(), now - 1000));
+        writes.add(kafka.sendAsync("clickstream", contact, cart.json(), now));
         carts++;
         try {
           Thread.sleep(1000 / CARTS_PER_SECOND);

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cartrescue.job.JobUnderTest;
 import dev.cartrescue.job.rule.Reason;
-import dev.cartrescue.testkit.EmbeddedKafka;
+import dev.cartrescue.testkit.shop.ShopRecords;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -145,41 +145,38 @@ class MetricsRestApiTest {
    * deadlines (an hour ago) without waiting for the wall clock.
    */
   private void writeInput() {
-    EmbeddedKafka kafka = world.kafka();
     long now = System.currentTimeMillis();
     long profileTime = now - Duration.ofHours(3).toMillis();
     long cartTime = now - Duration.ofHours(2).toMillis();
     long later = now - Duration.ofMinutes(30).toMillis();
-    String profile =
-        """
-        {"contact_id":"%s","phone_number":"06 12 34 56 78","whatsapp_code":"33",\
-        "whatsapp_consent":true,"first_name":"Anna","language":"fr","updated_at":%d}""";
-    kafka.send("contacts", "c-sent", profile.formatted("c-sent", profileTime), profileTime);
-    String add =
-        """
-        {"event_id":"e-%1$s","type":"add_to_cart","contact_id":"%1$s","timestamp":%2$d,\
-        "cart_id":"k-%1$s","cart_url":"https://shop.example/cart/k-%1$s",\
-        "product":{"id":"sku-1","name":"Trail shoe","price":89.90,"currency":"EUR","quantity":1}}""";
-    kafka.send("clickstream", "c-sent", add.formatted("c-sent", cartTime), cartTime);
-    kafka.send("clickstream", "c-sent", add.formatted("c-sent", cartTime), cartTime);
-    kafka.send("clickstream", "c-nobody", add.formatted("c-nobody", cartTime), cartTime);
-    kafka.send("clickstream", "x", "this is not json", cartTime);
+    world.write(anna("c-sent", profileTime));
+    ShopRecords.Click sent = oneShoe("c-sent", cartTime);
+    world.write(sent);
+    world.write(sent);
+    world.write(oneShoe("c-nobody", cartTime));
+    world.kafka().send("clickstream", "x", "this is not json", cartTime);
 
-    kafka.send(
-        "clickstream",
-        "c-browsing",
-        """
-        {"type":"page_view","contact_id":"c-browsing","timestamp":%d}"""
-            .formatted(later),
-        later);
-    kafka.send("contacts", "c-other", profile.formatted("c-other", later), later);
-    kafka.send(
-        "whatsapp-cart-recovery-capping",
-        "c-other",
-        """
-        {"contact_id":"c-other","timestamp":%d}"""
-            .formatted(later),
-        later);
+    world.write(ShopRecords.pageView("c-browsing", later).epochMillis());
+    world.write(anna("c-other", later));
+    world.write(ShopRecords.capping("c-other", later).epochMillis());
+  }
+
+  private static ShopRecords.Profile anna(String contact, long updatedAt) {
+    return ShopRecords.profile(contact)
+        .phone("33", "06 12 34 56 78")
+        .consent(true)
+        .firstName("Anna")
+        .language("fr")
+        .updatedAt(updatedAt)
+        .epochMillis();
+  }
+
+  private static ShopRecords.Click oneShoe(String contact, long at) {
+    return ShopRecords.addToCart(contact, "k-" + contact, at)
+        .eventId("e-" + contact)
+        .cartUrl()
+        .product("sku-1", "Trail shoe", 89.90, "EUR", 1)
+        .epochMillis();
   }
 
   private Process startCartRescueRun(int webUiPort) throws IOException {

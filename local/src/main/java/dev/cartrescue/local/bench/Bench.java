@@ -487,16 +487,11 @@ public final class Bench {
     return recording;
   }
 
-  /** The broker, the one child process of this JVM running KafkaBrokerMain. */
+  /** The broker: the one Java process this JVM started (the bench starts no other). */
   private static long brokerPid() {
     return ProcessHandle.current()
         .children()
-        .filter(
-            h ->
-                h.info()
-                    .arguments()
-                    .map(a -> List.of(a).toString().contains("KafkaBrokerMain"))
-                    .orElse(false))
+        .filter(h -> h.info().command().map(c -> c.endsWith("java")).orElse(false))
         .mapToLong(ProcessHandle::pid)
         .findFirst()
         .orElse(-1);

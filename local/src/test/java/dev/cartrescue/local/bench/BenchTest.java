@@ -85,8 +85,15 @@ class BenchTest {
     String usage = BenchOptions.usage();
     for (String option :
         List.of(
-            "--contacts N", "--events N", "--mix", "--rounds N", "--latency", "--managed-memory",
-            "--profile", "--work-dir", "--seed")) {
+            "--contacts N",
+            "--events N",
+            "--mix",
+            "--rounds N",
+            "--latency",
+            "--managed-memory",
+            "--profile",
+            "--work-dir",
+            "--seed")) {
       assertThat(usage).contains(option);
     }
     assertThat(usage).contains("default 2000)").contains("default 20000)");

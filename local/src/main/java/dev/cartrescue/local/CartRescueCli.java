@@ -3,7 +3,7 @@ package dev.cartrescue.local;
 import dev.cartrescue.job.Version;
 import java.util.Arrays;
 
-/** {@code ./cart-rescue run|demo [options]}: the job on this machine. */
+/** {@code ./cart-rescue run|demo|bench [options]}: the job on this machine. */
 public final class CartRescueCli {
   private CartRescueCli() {}
 
@@ -13,6 +13,7 @@ public final class CartRescueCli {
     switch (command) {
       case "run" -> LocalRun.main(rest);
       case "demo" -> Demo.main(rest);
+      case "bench" -> dev.cartrescue.local.bench.Bench.main(rest);
       case "help", "--help", "-h" -> System.out.println(usage());
       case "version", "--version" -> System.out.println(Version.describe());
       default -> {
@@ -29,6 +30,8 @@ public final class CartRescueCli {
         "         runs the job on an embedded Flink with the web UI on http://localhost:8081",
         "       ./cart-rescue demo [--duration 2m]",
         "         runs everything locally: Kafka, a Cloud API simulator, shoppers and the job",
+        "       ./cart-rescue bench [--contacts N] [--events N] [--mix worst|realistic] [--rounds N]",
+        "         measures the job against a pass-through job on a local broker (bench --help)",
         "       ./cart-rescue --version",
         "         prints the version",
         "Options: see docs/contract.md, section 5.");

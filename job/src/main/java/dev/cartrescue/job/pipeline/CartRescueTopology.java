@@ -16,9 +16,11 @@ import dev.cartrescue.job.rule.RuleSettings;
 import dev.cartrescue.job.rule.WallClock;
 import dev.cartrescue.sinks.whatsapp.Delivery;
 import dev.cartrescue.sinks.whatsapp.SendResult;
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.cep.CEP;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
@@ -46,6 +48,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * which keeps Meta's pair rate (one message per 6 s to a number) on its own.
  */
 public final class CartRescueTopology {
+  private static final Duration MAX_EVENT_TIME_STEP = Duration.ofSeconds(10);
 
   /** What the rule hears. Every stream carries event-time timestamps and watermarks. */
   public record Inputs(
@@ -69,17 +72,29 @@ public final class CartRescueTopology {
   private CartRescueTopology() {}
 
   public static Outputs build(Inputs in, RuleSettings rule, Sender sender, WallClock clock) {
-    DataStream<ClickEvent> cartEvents =
+    long step = eventTimeStep(rule.abandonAfter());
+    SingleOutputStreamOperator<ClickEvent> cartEvents =
         in.clicks()
             .filter(ClickEvent::mattersToTheRule)
             .name("cart events")
             .keyBy(e -> e.contactId)
-            .process(new ClickstreamCleaner())
+            .process(new ClickstreamCleaner(step))
             .uid("clickstream-cleaner")
             .name("drop duplicate and late cart events");
 
+    // Still keyed by contact and chained to the cleaner: no second shuffle of the same stream.
+    KeyedStream<ClickEvent, String> abandonmentActivity =
+        DataStreamUtils.reinterpretAsKeyedStream(
+            cartEvents
+                .filter(AbandonmentPattern::concerns)
+                .name("add_to_cart and purchase")
+                .transform(
+                    "event time in steps of " + step + " ms",
+                    cartEvents.getType(),
+                    new CoarseWatermarks<>(step)),
+            e -> e.contactId);
     DataStream<AbandonedCart> abandonedCarts =
-        CEP.pattern(cartEvents.keyBy(e -> e.contactId), AbandonmentPattern.of(rule.abandonAfter()))
+        CEP.pattern(abandonmentActivity, AbandonmentPattern.of(rule.abandonAfter()))
             .inEventTime()
             .process(
                 new AbandonedCartEmitter(rule.abandonAfter()),
@@ -134,6 +149,15 @@ public final class CartRescueTopology {
             .name("capping events");
 
     return new Outputs(outcomes, cappingEvents);
+  }
+
+  /**
+   * How far event time moves at a time for the abandonment pattern: a 360th of abandon-after (10 s
+   * for an hour), at most 10 s. A decision comes at most that late after its deadline, a delay
+   * smaller than the watermark's out-of-orderness in a live store.
+   */
+  static long eventTimeStep(Duration abandonAfter) {
+    return Math.max(1, Math.min(MAX_EVENT_TIME_STEP.toMillis(), abandonAfter.toMillis() / 360));
   }
 
   private static Outcome outcomeOf(Delivery<CartDecision> delivery) {

@@ -20,6 +20,11 @@ public final class AbandonmentPattern {
 
   private AbandonmentPattern() {}
 
+  /** The events the pattern looks at: the rest (removals) would only cost it work. */
+  public static boolean concerns(ClickEvent e) {
+    return e.kind() == Kind.ADD_TO_CART || e.kind() == Kind.PURCHASE;
+  }
+
   public static Pattern<ClickEvent, ClickEvent> of(Duration abandonAfter) {
     return Pattern.<ClickEvent>begin(CART, AfterMatchSkipStrategy.noSkip())
         .where(SimpleCondition.of(e -> e.kind() == Kind.ADD_TO_CART))

@@ -74,6 +74,15 @@ final class JobRun {
     conf.setString("taskmanager.memory.managed.size", managedMemory);
     // The REST API's metrics are otherwise up to 10 s old.
     conf.setString("metrics.fetcher.update-interval", "500 ms");
+    // Experiments: -Dbench.flink.<key>=<value> (CART_RESCUE_JAVA_OPTS) sets a Flink option.
+    System.getProperties()
+        .stringPropertyNames()
+        .forEach(
+            name -> {
+              if (name.startsWith("bench.flink.")) {
+                conf.setString(name.substring("bench.flink.".length()), System.getProperty(name));
+              }
+            });
     return conf;
   }
 

@@ -27,13 +27,11 @@ import dev.cartrescue.sinks.whatsapp.Delivery;
 import dev.cartrescue.sinks.whatsapp.WhatsAppSender;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -159,7 +157,7 @@ public final class KafkaWiring {
       RecordParser<T> parser,
       Class<T> type,
       WatermarkStrategy<Parsed<T>> watermarks) {
-    TypeInformation<Parsed<T>> parsedType = parsedType(type);
+    TypeInformation<Parsed<T>> parsedType = Parsed.typeInfo(TypeInformation.of(type));
     // A source subtask without a partition would hold event time back forever.
     int partitions = KafkaInputs.partitions(options.kafka, topic);
     int parallelism = Math.min(Math.max(env.getParallelism(), 1), partitions);
@@ -202,16 +200,5 @@ public final class KafkaWiring {
                 })
         .withTimestampAssigner(
             (parsed, kafkaTimestamp) -> parsed.isValid() ? parsed.eventTime : kafkaTimestamp);
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static <T> TypeInformation<Parsed<T>> parsedType(Class<T> type) {
-    return (TypeInformation)
-        Types.POJO(
-            Parsed.class,
-            Map.of(
-                "value", TypeInformation.of(type),
-                "deadLetter", TypeInformation.of(DeadLetter.class),
-                "eventTime", Types.LONG));
   }
 }

@@ -2,7 +2,6 @@ package dev.cartrescue.local.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cartrescue.connectors.DeadLetter;
 import dev.cartrescue.connectors.KafkaInputs;
 import dev.cartrescue.connectors.KafkaSettings;
 import dev.cartrescue.connectors.Parsed;
@@ -39,7 +38,6 @@ import java.util.stream.Stream;
 import jdk.jfr.Recording;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -301,7 +299,7 @@ public final class Bench {
       String topic,
       RecordParser<T> parser,
       Class<T> type) {
-    TypeInformation<Parsed<T>> parsedType = parsedType(type);
+    TypeInformation<Parsed<T>> parsedType = Parsed.typeInfo(TypeInformation.of(type));
     env.fromSource(
             KafkaInputs.source(kafka, topic, parser, parsedType),
             WatermarkStrategy.noWatermarks(),
@@ -311,17 +309,6 @@ public final class Bench {
         .sinkTo(new DiscardingSink<>())
         .name("discard " + topic)
         .setParallelism(PARTITIONS);
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static <T> TypeInformation<Parsed<T>> parsedType(Class<T> type) {
-    return (TypeInformation)
-        Types.POJO(
-            Parsed.class,
-            Map.of(
-                "value", TypeInformation.of(type),
-                "deadLetter", TypeInformation.of(DeadLetter.class),
-                "eventTime", Types.LONG));
   }
 
   private static JobRun.Result fullJob(

@@ -28,7 +28,7 @@ class CloudApiClientCloseTest {
       Set<Thread> before = Thread.getAllStackTraces().keySet();
       CloudApiClient client = client(server.baseUrl(), Duration.ofSeconds(5));
 
-      assertThat(client.send(message()).get(10, TimeUnit.SECONDS))
+      assertThat(client.send(CloudApiClientTest.message()).get(10, TimeUnit.SECONDS))
           .isEqualTo(AttemptResult.accepted("wamid.X"));
       client.close();
       awaitEnd(reactorThreadsSince(before));
@@ -46,7 +46,7 @@ class CloudApiClientCloseTest {
       // Far longer than the close may take: only the close can end the request.
       CloudApiClient client = client(server.baseUrl(), Duration.ofSeconds(30));
 
-      CompletableFuture<AttemptResult> inFlight = client.send(message());
+      CompletableFuture<AttemptResult> inFlight = client.send(CloudApiClientTest.message());
       assertThat(server.awaitRequest(10, TimeUnit.SECONDS)).as("the request arrived").isTrue();
       long start = System.nanoTime();
       client.close();
@@ -85,16 +85,5 @@ class CloudApiClientCloseTest {
             .responseTimeout(responseTimeout)
             .build();
     return new CloudApiClient(settings, TOKEN, 4);
-  }
-
-  private static TemplateMessage message() {
-    return new TemplateMessage(
-        "+33612345678",
-        "cart_advisor_help",
-        "fr",
-        List.of("Anna", "Trail shoe"),
-        "k-9",
-        "advisor:k-9",
-        "cart:k-9");
   }
 }

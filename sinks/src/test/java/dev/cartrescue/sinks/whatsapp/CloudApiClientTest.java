@@ -292,7 +292,8 @@ class CloudApiClientTest {
     assertThat(simulator.requests()).isEmpty();
   }
 
-  private static TemplateMessage message() {
+  /** A template message as the job builds one, for the client's tests. */
+  static TemplateMessage message() {
     return new TemplateMessage(
         "+33612345678",
         "cart_advisor_help",

@@ -3,9 +3,10 @@ package dev.cartrescue.job.config;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * The Flink configuration the job needs, from its options: RocksDB with incremental checkpoints,
- * exactly-once checkpoints retained on cancellation, the restore point, and an explicit maximum
- * parallelism so that state can be rescaled later.
+ * The Flink configuration the job needs, from its options: RocksDB (tuned for CEP's short-lived
+ * entries: {@link ShortLivedStateOptions}) with incremental checkpoints, exactly-once checkpoints
+ * retained on cancellation, the restore point, and an explicit maximum parallelism so that state
+ * can be rescaled later.
  */
 public final class FlinkSettings {
   /** Key groups: the most subtasks any stateful operator can ever be rescaled to. */
@@ -16,6 +17,7 @@ public final class FlinkSettings {
   public static Configuration of(CartRescueOptions options) {
     Configuration conf = new Configuration();
     conf.setString("state.backend.type", "rocksdb");
+    conf.setString("state.backend.rocksdb.options-factory", ShortLivedStateOptions.class.getName());
     conf.setString("execution.checkpointing.incremental", "true");
     conf.setString("execution.checkpointing.dir", options.checkpointDir);
     conf.setString(

@@ -42,7 +42,6 @@ class ClusterJarLicencesIT {
   private static final List<Component> COMPONENTS =
       List.of(
           new Component("cart-rescue", "dev/cartrescue/.*", APACHE_2),
-          new Component("Apache Flink CEP", "org/apache/flink/cep/.*", APACHE_2),
           new Component(
               "Apache Flink Kafka connector",
               "org/apache/flink/(connector/kafka|streaming/connectors/kafka|streaming/util)/.*",
@@ -122,7 +121,7 @@ class ClusterJarLicencesIT {
     assertThat(notice.strip()).startsWith(paragraphs.get(0));
     assertThat(notice).contains(paragraphs);
     assertThat(notice)
-        .contains("Flink : Libraries : CEP", "Flink : Connectors : Kafka")
+        .contains("Flink : Connectors : Kafka")
         .contains("Apache HttpClient", "Jackson")
         .contains("Apache Commons Lang");
   }
@@ -154,6 +153,24 @@ class ClusterJarLicencesIT {
     }
     assertThat(text("org/publicsuffix/list/effective_tld_names.dat"))
         .contains("Mozilla Public\n// License, v. 2.0");
+  }
+
+  /**
+   * Classes under {@code org.apache.flink.} load parent-first on a cluster: a copy of what the
+   * distribution's lib/ ships (flink-dist, flink-cep, ...) would be dead weight, or a version
+   * conflict waiting to happen. Only the Kafka connector, which lib/ does not hold, is bundled.
+   */
+  @Test
+  void bundlesNothingOfFlinkButTheKafkaConnector() {
+    Pattern kafkaConnector =
+        COMPONENTS.stream()
+            .filter(c -> c.noticeName().equals("Apache Flink Kafka connector"))
+            .findFirst()
+            .orElseThrow()
+            .files();
+    assertThat(files)
+        .filteredOn(f -> f.startsWith("org/apache/flink/"))
+        .allMatch(f -> kafkaConnector.matcher(f).matches(), "part of the Kafka connector");
   }
 
   @Test

@@ -15,12 +15,13 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Kafka sources that turn records into {@link Parsed} values. */
 public final class KafkaInputs {
 
-  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(15);
 
   private KafkaInputs() {}
 
@@ -49,14 +50,24 @@ public final class KafkaInputs {
   /**
    * The partition count of an existing topic.
    *
-   * @throws IllegalArgumentException "topic x does not exist"
-   * @throws IllegalStateException when Kafka does not answer within 30 s
+   * <p>Every failure is bad configuration, whose message is the one line the user sees: the job
+   * cannot start without its topics.
+   *
+   * @throws IllegalArgumentException "topic x does not exist", Kafka does not answer within 15 s,
+   *     or the bootstrap servers do not resolve
    */
   public static int partitions(KafkaSettings s, String topic) {
     Properties props = s.clientProperties();
-    props.put(
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(ADMIN_TIMEOUT.toMillis()));
-    Admin admin = Admin.create(props);
+    String timeout = String.valueOf(ADMIN_TIMEOUT.toMillis());
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+    Admin admin;
+    try {
+      admin = Admin.create(props);
+    } catch (KafkaException e) {
+      throw new IllegalArgumentException(
+          "cannot connect to Kafka at " + s.bootstrapServers() + ": " + oneLine(e));
+    }
     try {
       Map<String, TopicDescription> topics =
           admin
@@ -68,16 +79,42 @@ public final class KafkaInputs {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         throw new IllegalArgumentException("topic " + topic + " does not exist");
       }
-      throw new IllegalStateException("could not describe topic " + topic, e.getCause());
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw notAnswering(s);
+      }
+      throw new IllegalArgumentException(
+          "could not describe topic "
+              + topic
+              + " on Kafka at "
+              + s.bootstrapServers()
+              + ": "
+              + oneLine(e.getCause()));
     } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "Kafka at " + s.bootstrapServers() + " did not answer within " + ADMIN_TIMEOUT, e);
+      throw notAnswering(s);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing topic " + topic, e);
     } finally {
       admin.close(Duration.ofSeconds(5));
     }
+  }
+
+  private static IllegalArgumentException notAnswering(KafkaSettings s) {
+    return new IllegalArgumentException(
+        "Kafka at "
+            + s.bootstrapServers()
+            + " did not answer within "
+            + ADMIN_TIMEOUT.toSeconds()
+            + " s (option --kafka.bootstrap-servers)");
+  }
+
+  /** An exception's message, and its cause's when it has one, on one line. */
+  private static String oneLine(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e.getCause() != null && e.getCause().getMessage() != null) {
+      message += ": " + e.getCause().getMessage();
+    }
+    return message.replaceAll("\\s+", " ");
   }
 
   // The connector still takes Kafka's deprecated OffsetResetStrategy; nothing replaces it there.

@@ -149,6 +149,7 @@ public final class Demo implements AutoCloseable {
             "Runs everything locally (a Kafka broker, a Cloud API simulator, shoppers and the job) on",
             "a compressed clock, and ends with the demo summary line (docs/demo.md). The job's own",
             "options are the demo's; these are the flags it takes:",
+            "",
             "")
         + OptionsDocs.help(DemoOptions.ALL, Set.of());
   }

@@ -94,12 +94,13 @@ public final class LocalRun {
             "\n",
             "usage: ./cart-rescue run [--config FILE] [--key value ...]",
             "Runs the job on an embedded Flink with the web UI, against the Kafka and Cloud API the",
-            "options name. Each option is --key value or --key=value; a flag wins over the same key in",
-            "--config FILE, which wins over the defaults below. Durations are 1 h, 30 min, 10 s,",
+            "options name. Each option is --key value or --key=value; a flag wins over the same key",
+            "in --config FILE, which wins over the defaults below. Durations are 1 h, 30 min, 10 s,",
             "500 ms (a number alone is milliseconds) or ISO-8601 (PT1H). The access token comes from",
             "--whatsapp.access-token-file or the environment variable "
                 + CartRescueJob.TOKEN_ENVIRONMENT_VARIABLE
-                + ", never from a flag.",
+                + ",",
+            "never from a flag.",
             "",
             "  --config FILE",
             "      a YAML file of these options, flat (rule.abandon-after: 1 h) or nested",

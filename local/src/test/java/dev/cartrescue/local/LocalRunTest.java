@@ -38,6 +38,8 @@ class LocalRunTest {
         .contains("  --whatsapp.phone-number-id  (required)\n")
         .contains("the WhatsApp Business phone number id that sends the messages");
     assertThat(run("--kafka.bootstrap-servers", "k:9092", "-h").out).isEqualTo(o.out);
+    assertThat(o.out.lines())
+        .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
   }
 
   @Test

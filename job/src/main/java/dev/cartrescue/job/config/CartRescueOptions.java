@@ -235,6 +235,10 @@ public final class CartRescueOptions {
                 (name, value) -> shown.add(pair(JobOptions.KAFKA_PROPERTY_PREFIX + name, value)));
         continue;
       }
+      if (option == JobOptions.CHECKPOINT_INTERVAL && !isSet(option)) {
+        // Not given: the cluster's interval applies, or the default with a line of its own.
+        continue;
+      }
       String value =
           given.containsKey(option.key())
               ? given.get(option.key())

@@ -327,7 +327,10 @@ class CartRescueOptionsTest {
             "kafka.property.sasl.mechanism=PLAIN",
             "kafka.property.key.deserializer=org.apache.kafka.common.serialization.StringDeserializer",
             "kafka.bootstrap-servers=localhost:9092",
-            "rule.abandon-after=1 h");
+            "rule.abandon-after=1 h")
+        .doesNotContain("checkpoint.interval");
+    assertThat(parse("--checkpoint.interval", "30 s").describe())
+        .contains("checkpoint.interval=30 s");
   }
 
   @Test

@@ -34,6 +34,6 @@ public final class CartRescueCli {
         "         measures the job against a pass-through job on a local broker (bench --help)",
         "       ./cart-rescue --version",
         "         prints the version",
-        "Options: see docs/contract.md, section 5.");
+        "run --help and demo --help list their options (the job's: docs/contract.md, section 5).");
   }
 }

@@ -2,6 +2,7 @@ package dev.cartrescue.local;
 
 import dev.cartrescue.job.CartRescueJob;
 import dev.cartrescue.job.config.CartRescueOptions;
+import dev.cartrescue.job.config.OptionsDocs;
 import dev.cartrescue.testkit.EmbeddedKafka;
 import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,6 +86,10 @@ public final class Demo implements AutoCloseable {
   }
 
   public static void main(String[] args) {
+    if (LocalRun.asksForHelp(args)) {
+      System.out.print(help());
+      return;
+    }
     DemoOptions options;
     try {
       options = DemoOptions.parse(args);
@@ -133,6 +139,19 @@ public final class Demo implements AutoCloseable {
       // Flink and Kafka leave threads behind that would keep the JVM alive.
       System.exit(status);
     }
+  }
+
+  /** {@code ./cart-rescue demo --help}: every flag, its default and what it does. */
+  static String help() {
+    return String.join(
+            "\n",
+            "usage: ./cart-rescue demo [--duration 2m] [--key value ...]",
+            "Runs everything locally (a Kafka broker, a Cloud API simulator, shoppers and the job) on",
+            "a compressed clock, and ends with the demo summary line (docs/demo.md). The job's own",
+            "options are the demo's; these are the flags it takes:",
+            "",
+            "")
+        + OptionsDocs.help(DemoOptions.ALL, Set.of());
   }
 
   /** The started demo, or null when Ctrl-C came first (and perhaps broke the start). */

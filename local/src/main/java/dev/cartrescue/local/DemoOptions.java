@@ -1,19 +1,23 @@
 package dev.cartrescue.local;
 
 import dev.cartrescue.job.config.CartRescueOptions;
+import dev.cartrescue.job.config.NearestKey;
 import dev.cartrescue.job.config.OptionsException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.DoublePredicate;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * What {@code ./cart-rescue demo} can be asked: how long, how busy the shop is, how often the Cloud
  * API fails, which ports, which seed. The job's own options are fixed by the demo (a compressed
- * clock), so these are the only flags it takes.
+ * clock), so these are the only flags it takes. Each is declared once, as a Flink {@link
+ * ConfigOption} with its default and description, which {@code demo --help} lists.
  *
  * @param duration how long shoppers keep coming, or null for until Ctrl-C
  * @param shoppersPerSecond how many shopping sessions start per second, on average
@@ -32,12 +36,51 @@ public record DemoOptions(
     long seed,
     Path checkpointDir) {
 
-  public static final double DEFAULT_SHOPPERS_PER_SECOND = 3;
-  public static final double DEFAULT_FAILURE_RATE = 0.02;
-  public static final long DEFAULT_SEED = 42;
+  public static final ConfigOption<Duration> DURATION =
+      ConfigOptions.key("duration")
+          .durationType()
+          .noDefaultValue()
+          .withDescription("how long shoppers keep coming (`60s`, `2m`, `PT2M`); until Ctrl-C");
+
+  public static final ConfigOption<Double> SHOPPERS_PER_SECOND =
+      ConfigOptions.key("shoppers-per-second")
+          .doubleType()
+          .defaultValue(3.0)
+          .withDescription("how many shopping sessions start per second, on average, up to 1000");
+
+  public static final ConfigOption<Double> FAILURE_RATE =
+      ConfigOptions.key("failure-rate")
+          .doubleType()
+          .defaultValue(0.02)
+          .withDescription(
+              "the share of sends, between 0 and 1, that the Cloud API simulator fails with a"
+                  + " permanent error");
+
+  public static final ConfigOption<Integer> WEB_UI_PORT =
+      ConfigOptions.key("web-ui.port")
+          .intType()
+          .defaultValue(8081)
+          .withDescription("the Flink web UI's port; `0` for any free port");
+
+  public static final ConfigOption<Integer> SIMULATOR_PORT =
+      ConfigOptions.key("simulator.port")
+          .intType()
+          .defaultValue(8090)
+          .withDescription("the Cloud API simulator's port; `0` for any free port");
+
+  public static final ConfigOption<Long> SEED =
+      ConfigOptions.key("seed")
+          .longType()
+          .defaultValue(42L)
+          .withDescription("what makes the shoppers' choices repeatable");
+
+  /** Every flag of the demo, in the order of its help. */
+  public static final List<ConfigOption<?>> ALL =
+      List.of(DURATION, SHOPPERS_PER_SECOND, FAILURE_RATE, WEB_UI_PORT, SIMULATOR_PORT, SEED);
+
   public static final Path DEFAULT_CHECKPOINT_DIR = Path.of(".cart-rescue", "demo", "checkpoints");
 
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final String PORT = "a port number (0 for any free port)";
 
   /** Thrown for a flag the demo does not take or cannot read; the message is one line. */
   public static final class InvalidOption extends IllegalArgumentException {
@@ -51,56 +94,48 @@ public record DemoOptions(
   public static DemoOptions defaults() {
     return new DemoOptions(
         null,
-        DEFAULT_SHOPPERS_PER_SECOND,
-        DEFAULT_FAILURE_RATE,
-        8081,
-        8090,
-        DEFAULT_SEED,
+        SHOPPERS_PER_SECOND.defaultValue(),
+        FAILURE_RATE.defaultValue(),
+        WEB_UI_PORT.defaultValue(),
+        SIMULATOR_PORT.defaultValue(),
+        SEED.defaultValue(),
         DEFAULT_CHECKPOINT_DIR);
   }
 
   /** Reads {@code --key value} or {@code --key=value} flags over the defaults. */
   public static DemoOptions parse(String... args) {
-    DemoOptions d = defaults();
-    Duration duration = d.duration;
-    double shoppersPerSecond = d.shoppersPerSecond;
-    double failureRate = d.failureRate;
-    int webUiPort = d.webUiPort;
-    int simulatorPort = d.simulatorPort;
-    long seed = d.seed;
     Map<String, String> flags;
     try {
       flags = CartRescueOptions.flags(args);
     } catch (OptionsException e) {
       throw new InvalidOption(e.getMessage());
     }
-    for (Map.Entry<String, String> flag : flags.entrySet()) {
-      String key = flag.getKey();
-      String value = flag.getValue();
-      String v = value.strip();
-      switch (key) {
-        case "duration" ->
-            duration = read(key, v, "a positive duration (60s, 2m, PT2M)", DemoOptions::duration);
-        case "shoppers-per-second" ->
-            shoppersPerSecond =
-                read(key, v, "a number of shoppers per second in (0, 1000]", DemoOptions::rate);
-        case "failure-rate" ->
-            failureRate = read(key, v, "a share between 0 and 1 (0.02)", DemoOptions::share);
-        case "web-ui.port" ->
-            webUiPort = read(key, v, "a port number (0 for any free port)", DemoOptions::port);
-        case "simulator.port" ->
-            simulatorPort = read(key, v, "a port number (0 for any free port)", DemoOptions::port);
-        case "seed" -> seed = read(key, v, "a whole number", Long::parseLong);
-        default ->
-            throw new InvalidOption(
-                "unknown demo option --"
-                    + key
-                    + " (it takes --duration, --shoppers-per-second, --failure-rate,"
-                    + " --web-ui.port, --simulator.port, --seed)");
+    List<String> keys = ALL.stream().map(ConfigOption::key).toList();
+    for (String key : flags.keySet()) {
+      if (!keys.contains(key)) {
+        throw unknown(key, keys);
       }
     }
+    Configuration given =
+        Configuration.fromMap(
+            flags.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().strip())));
+    Duration duration = read(given, DURATION, "a positive duration (60s, 2m, PT2M)");
+    if (duration != null && (duration.isZero() || duration.isNegative())) {
+      throw invalid(given, DURATION, "a positive duration (60s, 2m, PT2M)");
+    }
     return new DemoOptions(
-        duration, shoppersPerSecond, failureRate, webUiPort, simulatorPort, seed, d.checkpointDir);
+        duration,
+        number(
+            given,
+            SHOPPERS_PER_SECOND,
+            "a number of shoppers per second in (0, 1000]",
+            r -> r > 0 && r <= 1000),
+        number(given, FAILURE_RATE, "a share between 0 and 1 (0.02)", r -> r >= 0 && r <= 1),
+        port(given, WEB_UI_PORT),
+        port(given, SIMULATOR_PORT),
+        read(given, SEED, "a whole number"),
+        DEFAULT_CHECKPOINT_DIR);
   }
 
   /** The same options with other ports, e.g. 0 and 0 for a test beside a running demo. */
@@ -119,57 +154,52 @@ public record DemoOptions(
         duration, shoppersPerSecond, failureRate, webUiPort, simulatorPort, seed, checkpointDir);
   }
 
-  /** {@code 60s}, {@code 2m}, {@code 1h}, {@code 500ms}, or ISO-8601 ({@code PT2M}). */
-  static Duration duration(String text) {
-    Matcher shortForm = SHORT_DURATION.matcher(text.toLowerCase(Locale.ROOT));
-    Duration d;
-    if (shortForm.matches()) {
-      long amount = Long.parseLong(shortForm.group(1));
-      d =
-          switch (shortForm.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-          };
-    } else {
-      d = Duration.parse(text.toUpperCase(Locale.ROOT));
-    }
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException("not positive");
-    }
-    return d;
+  private static InvalidOption unknown(String key, List<String> keys) {
+    String hint =
+        NearestKey.to(key, keys)
+            .map(k -> "; did you mean --" + k + "?")
+            .orElseGet(
+                () ->
+                    " (it takes "
+                        + keys.stream().map(k -> "--" + k).collect(Collectors.joining(", "))
+                        + ")");
+    return new InvalidOption("unknown demo option --" + key + hint);
   }
 
-  private static double rate(String text) {
-    double rate = Double.parseDouble(text);
-    if (!(rate > 0 && rate <= 1000)) {
-      throw new IllegalArgumentException("out of range");
+  /** The flag's value as Flink reads it ({@code 60s}, {@code 2m}, {@code PT2M}), or the default. */
+  private static <T> T read(Configuration given, ConfigOption<T> option, String expected) {
+    try {
+      return given.get(option);
+    } catch (IllegalArgumentException e) {
+      throw invalid(given, option, expected);
     }
-    return rate;
   }
 
-  private static double share(String text) {
-    double share = Double.parseDouble(text);
-    if (!(share >= 0 && share <= 1)) {
-      throw new IllegalArgumentException("out of range");
+  private static double number(
+      Configuration given, ConfigOption<Double> option, String expected, DoublePredicate valid) {
+    double value = read(given, option, expected);
+    if (!valid.test(value)) {
+      throw invalid(given, option, expected);
     }
-    return share;
+    return value;
   }
 
-  private static int port(String text) {
-    int port = Integer.parseInt(text);
+  private static int port(Configuration given, ConfigOption<Integer> option) {
+    int port = read(given, option, PORT);
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("out of range");
+      throw invalid(given, option, PORT);
     }
     return port;
   }
 
-  private static <T> T read(String key, String value, String expected, Function<String, T> parser) {
-    try {
-      return parser.apply(value);
-    } catch (RuntimeException e) {
-      throw new InvalidOption("option --" + key + ": '" + value + "' is not " + expected);
-    }
+  private static InvalidOption invalid(
+      Configuration given, ConfigOption<?> option, String expected) {
+    return new InvalidOption(
+        "option --"
+            + option.key()
+            + ": '"
+            + given.toMap().get(option.key())
+            + "' is not "
+            + expected);
   }
 }

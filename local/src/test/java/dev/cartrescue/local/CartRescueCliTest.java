@@ -16,7 +16,9 @@ class CartRescueCliTest {
 
   @Test
   void usageMentionsVersion() throws Exception {
-    assertThat(output("--help")).contains("./cart-rescue --version");
+    assertThat(output("--help"))
+        .contains("./cart-rescue --version")
+        .contains("run --help and demo --help list their options");
   }
 
   private static String output(String... args) throws Exception {

@@ -5,6 +5,7 @@ import dev.cartrescue.job.config.CartRescueOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.configuration.Configuration;
 
 /**
  * {@code ./cart-rescue run} with one more way to fail, for {@link FaultInjectionTest}: a line
@@ -19,8 +20,15 @@ public final class ChaosRun {
   private ChaosRun() {}
 
   public static void main(String[] args) throws Exception {
-    CartRescueOptions options = CartRescueJob.optionsOrExit(args);
-    LocalRun.LocalJob local = LocalRun.start(options);
+    LocalRun.LocalJob local;
+    try {
+      CartRescueOptions options = CartRescueJob.options(new Configuration(), args);
+      local = LocalRun.start(options);
+    } catch (IllegalArgumentException e) {
+      System.err.println(LocalRun.oneLine(e));
+      System.exit(LocalRun.BAD_CONFIGURATION);
+      return;
+    }
     System.out.println("chaos-run: job " + local.job().getJobID() + " running");
     BufferedReader commands =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

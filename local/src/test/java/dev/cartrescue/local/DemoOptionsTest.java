@@ -67,4 +67,34 @@ class DemoOptionsTest {
         .hasMessageStartingWith("unknown demo option --rule.abandon-after")
         .hasMessageNotContaining("\n");
   }
+
+  @Test
+  void aMistypedFlagNamesTheNearestOne() {
+    assertThatThrownBy(() -> DemoOptions.parse("--duraton", "1m"))
+        .isInstanceOf(DemoOptions.InvalidOption.class)
+        .hasMessage("unknown demo option --duraton; did you mean --duration?");
+  }
+
+  @Test
+  void theDefaultsAreTheDeclaredOnes() {
+    DemoOptions o = DemoOptions.defaults();
+    assertThat(o.shoppersPerSecond()).isEqualTo(DemoOptions.SHOPPERS_PER_SECOND.defaultValue());
+    assertThat(o.failureRate()).isEqualTo(DemoOptions.FAILURE_RATE.defaultValue());
+    assertThat(o.seed()).isEqualTo(42);
+  }
+
+  @Test
+  void theHelpListsEveryFlagWithItsDefaultAndDescription() {
+    String help = Demo.help();
+    assertThat(help).startsWith("usage: ./cart-rescue demo");
+    for (var option : DemoOptions.ALL) {
+      assertThat(help).contains("  --" + option.key() + "  (");
+    }
+    assertThat(help)
+        .contains("  --duration  (no default)\n")
+        .contains("  --shoppers-per-second  (default 3)\n")
+        .contains("  --failure-rate  (default 0.02)\n")
+        .contains("  --simulator.port  (default 8090)\n")
+        .contains("until Ctrl-C");
+  }
 }

@@ -7,72 +7,41 @@ import dev.cartrescue.connectors.KafkaSettings;
 import dev.cartrescue.job.rule.RuleSettings;
 import dev.cartrescue.sinks.whatsapp.CloudApiSettings;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
+import java.util.function.IntPredicate;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 
 /**
- * The job's options, exactly the keys of the options table of docs/contract.md §5, with their
- * defaults and validation. Nothing else in the project parses flags.
+ * The job's options ({@link JobOptions}), read and checked. Nothing else in the project parses the
+ * job's flags.
  *
- * <p>Values come from {@code --key value} (or {@code --key=value}) flags and from {@code --config
- * FILE}, a YAML file with the same keys (flat, or nested by their dots); flags win. Any problem is
- * an {@link OptionsException} whose message is one line naming the option.
+ * <p>An option's value is the first of: its {@code --key value} (or {@code --key=value}) flag; its
+ * key in {@code --config FILE}, a YAML file of the same keys (flat, or nested by their dots); its
+ * key in the cluster's configuration (a {@code config.yaml}, a FlinkDeployment's {@code
+ * flinkConfiguration}); its declared default. Durations are Flink's ({@code 1 h}, {@code 10 s},
+ * {@code 500 ms}; a number alone is milliseconds) or ISO-8601 ({@code PT1H}). Any problem is an
+ * {@link OptionsException} whose message is one line naming the option.
  */
 public final class CartRescueOptions {
-  public static final String KAFKA_PROPERTY_PREFIX = "kafka.property.";
+  /** The flag naming the YAML file of options; a flag only, never a key in a file or a cluster. */
+  public static final String CONFIG_FLAG = "config";
+
   private static final String OFF = "off";
-
-  private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
-
-  static {
-    DEFAULTS.put("kafka.bootstrap-servers", null);
-    DEFAULTS.put("kafka.group-id", "cart-rescue");
-    DEFAULTS.put("kafka.starting-offsets", "committed");
-    DEFAULTS.put("topic.clickstream", "clickstream");
-    DEFAULTS.put("topic.contacts", "contacts");
-    DEFAULTS.put("topic.capping", "whatsapp-cart-recovery-capping");
-    DEFAULTS.put("topic.outcomes", "cart-recovery-outcomes");
-    DEFAULTS.put("topic.dead-letter", "cart-recovery-dead-letter");
-    RuleSettings rule = RuleSettings.defaults();
-    DEFAULTS.put("rule.abandon-after", rule.abandonAfter().toString());
-    DEFAULTS.put("rule.recent-purchase", rule.recentPurchase().toString());
-    DEFAULTS.put("rule.capping-period", rule.cappingPeriod().toString());
-    DEFAULTS.put("rule.max-send-delay", rule.maxSendDelay().toString());
-    DEFAULTS.put("watermark.out-of-orderness", "PT10S");
-    DEFAULTS.put("watermark.idle-advance", "PT1M");
-    DEFAULTS.put("whatsapp.base-url", CloudApiSettings.DEFAULT_BASE_URL);
-    DEFAULTS.put("whatsapp.api-version", CloudApiSettings.DEFAULT_API_VERSION);
-    DEFAULTS.put("whatsapp.phone-number-id", null);
-    DEFAULTS.put("whatsapp.access-token-file", "");
-    DEFAULTS.put("whatsapp.template", "cart_advisor_help");
-    DEFAULTS.put("whatsapp.language", rule.defaultLanguage());
-    DEFAULTS.put(
-        "whatsapp.rate-limit",
-        new BigDecimal(CloudApiSettings.DEFAULT_RATE_LIMIT_PER_SECOND)
-            .stripTrailingZeros()
-            .toPlainString());
-    DEFAULTS.put("whatsapp.blocked-regions", String.join(",", rule.blockedRegions()));
-    DEFAULTS.put("whatsapp.retry-for", CloudApiSettings.DEFAULT_RETRY_FOR.toString());
-    DEFAULTS.put("whatsapp.connect-timeout", CloudApiSettings.DEFAULT_CONNECT_TIMEOUT.toString());
-    DEFAULTS.put("whatsapp.response-timeout", CloudApiSettings.DEFAULT_RESPONSE_TIMEOUT.toString());
-    DEFAULTS.put("checkpoint.interval", "PT10S");
-    DEFAULTS.put("checkpoint.dir", "");
-    DEFAULTS.put("restore-from", "");
-    DEFAULTS.put("parallelism", "");
-    DEFAULTS.put("web-ui.port", "8081");
-  }
 
   public final KafkaSettings kafka;
   public final String clickstreamTopic;
@@ -88,149 +57,119 @@ public final class CartRescueOptions {
 
   public final CloudApiSettings whatsapp;
   public final String templateName;
+
+  /**
+   * The option's value or its default; whether it was given is {@link #isSet}, since a cluster's
+   * own interval wins over the default ({@link FlinkSettings}).
+   */
   public final Duration checkpointInterval;
+
+  /** Null when not given: the cluster's {@code execution.checkpointing.dir} then. */
   public final String checkpointDir;
 
   /** Null for none; "latest" or a path. */
   public final String restoreFrom;
 
-  /** Null for Flink's default. */
+  /** Null for the cluster's default. */
   public final Integer parallelism;
 
   public final int webUiPort;
 
-  private final Map<String, String> values;
+  /** The values given, by key: flags over the file over the cluster. */
+  private final Map<String, String> given;
 
-  private CartRescueOptions(Map<String, String> v) {
-    this.values = v;
-    String bootstrap = required(v, "kafka.bootstrap-servers");
-    Map<String, String> kafkaProperties = new TreeMap<>();
-    v.forEach(
-        (key, value) -> {
-          if (key.startsWith(KAFKA_PROPERTY_PREFIX)) {
-            kafkaProperties.put(key.substring(KAFKA_PROPERTY_PREFIX.length()), value);
-          }
-        });
+  private CartRescueOptions(Map<String, String> given) {
+    this.given = given;
+    Map<String, String> kafkaProperties =
+        new TreeMap<>(Configuration.fromMap(given).get(JobOptions.KAFKA_PROPERTIES));
     kafka =
         new KafkaSettings(
-            bootstrap,
-            required(v, "kafka.group-id"),
-            parse(
-                v,
-                "kafka.starting-offsets",
-                "committed, earliest or latest",
-                s -> KafkaSettings.StartingOffsets.valueOf(s.toUpperCase(Locale.ROOT))),
+            required(JobOptions.BOOTSTRAP_SERVERS),
+            required(JobOptions.GROUP_ID),
+            get(JobOptions.STARTING_OFFSETS, startingOffsetsExpected()),
             kafkaProperties);
-    clickstreamTopic = required(v, "topic.clickstream");
-    contactsTopic = required(v, "topic.contacts");
-    cappingTopic = required(v, "topic.capping");
-    outcomesTopic = required(v, "topic.outcomes");
-    deadLetterTopic = required(v, "topic.dead-letter");
+    clickstreamTopic = required(JobOptions.CLICKSTREAM_TOPIC);
+    contactsTopic = required(JobOptions.CONTACTS_TOPIC);
+    cappingTopic = required(JobOptions.CAPPING_TOPIC);
+    outcomesTopic = required(JobOptions.OUTCOMES_TOPIC);
+    deadLetterTopic = required(JobOptions.DEAD_LETTER_TOPIC);
 
-    String language = required(v, "whatsapp.language");
     rule =
         new RuleSettings(
-            positiveDuration(v, "rule.abandon-after"),
-            positiveDuration(v, "rule.recent-purchase"),
-            positiveDuration(v, "rule.capping-period"),
-            optionalDuration(v, "rule.max-send-delay"),
-            regions(v, "whatsapp.blocked-regions"),
-            language);
-    outOfOrderness = duration(v, "watermark.out-of-orderness", true);
-    idleAdvance = optionalDuration(v, "watermark.idle-advance");
+            positiveDuration(JobOptions.ABANDON_AFTER),
+            positiveDuration(JobOptions.RECENT_PURCHASE),
+            positiveDuration(JobOptions.CAPPING_PERIOD),
+            optionalDuration(JobOptions.MAX_SEND_DELAY),
+            regions(JobOptions.BLOCKED_REGIONS),
+            required(JobOptions.LANGUAGE));
+    outOfOrderness = duration(JobOptions.OUT_OF_ORDERNESS, true);
+    idleAdvance = optionalDuration(JobOptions.IDLE_ADVANCE);
 
-    double rate =
-        parse(
-            v, "whatsapp.rate-limit", "a positive number of messages per second", Double::valueOf);
+    String expectedRate = "a positive number of messages per second";
+    double rate = get(JobOptions.RATE_LIMIT, expectedRate);
     if (!(rate > 0) || Double.isInfinite(rate)) {
-      throw invalid("whatsapp.rate-limit", v, "a positive number of messages per second");
+      throw invalid(JobOptions.RATE_LIMIT, expectedRate);
     }
-    String baseUrl = required(v, "whatsapp.base-url");
-    parse(
-        v,
-        "whatsapp.base-url",
-        "an http(s) URL",
-        s -> {
-          URI uri = URI.create(s);
-          if (!List.of("http", "https").contains(String.valueOf(uri.getScheme()))
-              || uri.getHost() == null) {
-            throw new IllegalArgumentException();
-          }
-          return uri;
-        });
-    String tokenFile = v.get("whatsapp.access-token-file");
+    String baseUrl = baseUrl(required(JobOptions.BASE_URL));
     whatsapp =
         CloudApiSettings.builder()
-            .baseUrl(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl)
-            .apiVersion(required(v, "whatsapp.api-version"))
-            .phoneNumberId(required(v, "whatsapp.phone-number-id"))
-            .accessTokenFile(tokenFile.isBlank() ? null : tokenFile)
+            .baseUrl(baseUrl)
+            .apiVersion(required(JobOptions.API_VERSION))
+            .phoneNumberId(required(JobOptions.PHONE_NUMBER_ID))
+            .accessTokenFile(optional(JobOptions.ACCESS_TOKEN_FILE))
             .rateLimitPerSecond(rate)
-            .connectTimeout(positiveDuration(v, "whatsapp.connect-timeout"))
-            .responseTimeout(positiveDuration(v, "whatsapp.response-timeout"))
-            .retryFor(duration(v, "whatsapp.retry-for", true))
+            .connectTimeout(positiveDuration(JobOptions.CONNECT_TIMEOUT))
+            .responseTimeout(positiveDuration(JobOptions.RESPONSE_TIMEOUT))
+            .retryFor(duration(JobOptions.RETRY_FOR, true))
             .build();
-    templateName = required(v, "whatsapp.template");
+    templateName = required(JobOptions.TEMPLATE);
 
-    checkpointInterval = positiveDuration(v, "checkpoint.interval");
-    String dir = v.get("checkpoint.dir");
-    checkpointDir =
-        dir.isBlank()
-            ? Path.of(".cart-rescue", "checkpoints").toAbsolutePath().toUri().toString()
-            : dir;
-    String restore = v.get("restore-from");
-    restoreFrom = restore.isBlank() ? null : restore;
-    String p = v.get("parallelism");
+    checkpointInterval = positiveDuration(JobOptions.CHECKPOINT_INTERVAL);
+    checkpointDir = optional(JobOptions.CHECKPOINT_DIR);
+    restoreFrom = optional(JobOptions.RESTORE_FROM);
     parallelism =
-        p.isBlank()
+        optional(JobOptions.PARALLELISM) == null
             ? null
-            : parse(
-                v,
-                "parallelism",
-                "a positive integer",
-                s -> {
-                  int n = Integer.parseInt(s);
-                  if (n < 1) {
-                    throw new IllegalArgumentException();
-                  }
-                  return n;
-                });
-    webUiPort =
-        parse(
-            v,
-            "web-ui.port",
-            "a port number (0 for none)",
-            s -> {
-              int n = Integer.parseInt(s);
-              if (n < 0 || n > 65535) {
-                throw new IllegalArgumentException();
-              }
-              return n;
-            });
+            : integer(JobOptions.PARALLELISM, "a positive integer", n -> n >= 1);
+    webUiPort = integer(JobOptions.WEB_UI_PORT, "a port number (0 for none)", n -> n <= 65535);
   }
 
-  /** Parses command-line arguments, reading {@code --config FILE} first when given. */
+  /** Parses command-line arguments, reading {@code --config FILE} when given; no cluster. */
   public static CartRescueOptions parse(String... args) {
+    return parse(new Configuration(), args);
+  }
+
+  /**
+   * Parses command-line arguments over {@code cluster}'s configuration, reading {@code --config
+   * FILE} when given. Only the job's own keys are taken from {@code cluster}, which holds Flink's
+   * too; a key the job does not know is refused in flags and in the file.
+   */
+  public static CartRescueOptions parse(ReadableConfig cluster, String... args) {
     Map<String, String> flags = flags(args);
-    String configFile = flags.remove("config");
+    String configFile = flags.remove(CONFIG_FLAG);
     Map<String, String> merged = new LinkedHashMap<>();
+    cluster.toMap().entrySet().stream()
+        .filter(e -> JobOptions.isJobKey(e.getKey()))
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> merged.put(e.getKey(), strip(e.getValue())));
     if (configFile != null) {
-      merged.putAll(readYaml(Path.of(configFile)));
+      merged.putAll(known(readYaml(Path.of(configFile))));
     }
-    merged.putAll(flags);
-    return of(merged);
+    merged.putAll(known(flags));
+    return new CartRescueOptions(merged);
   }
 
   /**
    * {@code --key value} and {@code --key=value} pairs, in order; the one reader of command-line
-   * flags in the project (the demo's own flags go through it too).
+   * flags in the project (the demo's and the bench's own flags go through it too).
    */
   public static Map<String, String> flags(String... args) {
     Map<String, String> flags = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new OptionsException("unexpected argument '" + arg + "': options are --key value");
+        String shown = Secrets.isSecret(arg) ? Secrets.MASK : arg;
+        throw new OptionsException("unexpected argument '" + shown + "': options are --key value");
       }
       String key = arg.substring(2);
       String value;
@@ -248,21 +187,12 @@ public final class CartRescueOptions {
     return flags;
   }
 
-  /** Options from a map of the contract's keys; defaults fill the rest. */
+  /** Options from a map of the job's keys, as flags; defaults fill the rest. */
   public static CartRescueOptions of(Map<String, String> given) {
-    Map<String, String> v = new LinkedHashMap<>();
-    DEFAULTS.forEach((key, value) -> v.put(key, value == null ? "" : value));
-    for (Map.Entry<String, String> e : given.entrySet()) {
-      String key = e.getKey();
-      if (!DEFAULTS.containsKey(key) && !key.startsWith(KAFKA_PROPERTY_PREFIX)) {
-        throw new OptionsException("unknown option --" + key + hintFor(key));
-      }
-      v.put(key, e.getValue() == null ? "" : e.getValue().strip());
-    }
-    return new CartRescueOptions(v);
+    return new CartRescueOptions(known(given));
   }
 
-  /** Reads the same keys from YAML, flat ({@code rule.abandon-after: PT1H}) or nested. */
+  /** Reads the same keys from YAML, flat ({@code rule.abandon-after: 1 h}) or nested. */
   public static Map<String, String> readYaml(Path file) {
     JsonNode root;
     try {
@@ -282,6 +212,93 @@ public final class CartRescueOptions {
     return flat;
   }
 
+  /**
+   * Whether {@code option} was given (by a flag, the file or the cluster's configuration) rather
+   * than left to its default.
+   */
+  public boolean isSet(ConfigOption<?> option) {
+    String value = given.get(option.key());
+    return value != null && !value.isBlank();
+  }
+
+  /**
+   * Every option's value, given or default, as {@code key=value} for the start-up log line. Holds
+   * no secret: a secret-looking value ({@link Secrets}) is {@value Secrets#MASK}.
+   */
+  public String describe() {
+    List<String> shown = new ArrayList<>();
+    for (ConfigOption<?> option : JobOptions.ALL) {
+      if (option == JobOptions.KAFKA_PROPERTIES) {
+        kafka
+            .properties()
+            .forEach(
+                (name, value) -> shown.add(pair(JobOptions.KAFKA_PROPERTY_PREFIX + name, value)));
+        continue;
+      }
+      if (option == JobOptions.CHECKPOINT_INTERVAL && !isSet(option)) {
+        // Not given: the cluster's interval applies, or the default with a line of its own.
+        continue;
+      }
+      String value =
+          given.containsKey(option.key())
+              ? given.get(option.key())
+              : OptionsDocs.defaultText(option);
+      if (value != null && !value.isEmpty()) {
+        shown.add(pair(option.key(), value));
+      }
+    }
+    return String.join(" ", shown);
+  }
+
+  private static String pair(String key, String value) {
+    return key + "=" + Secrets.shown(key, value);
+  }
+
+  /** The job's keys of {@code given}, values stripped; any other key is refused. */
+  private static Map<String, String> known(Map<String, String> given) {
+    Map<String, String> known = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : given.entrySet()) {
+      if (!JobOptions.isJobKey(e.getKey())) {
+        throw unknown(e.getKey());
+      }
+      known.put(e.getKey(), strip(e.getValue()));
+    }
+    return known;
+  }
+
+  private static OptionsException unknown(String key) {
+    if (key.contains("token") || key.contains("secret")) {
+      return new OptionsException(
+          "unknown option --"
+              + key
+              + " (the access token is read from whatsapp.access-token-file or the environment"
+              + " variable WHATSAPP_ACCESS_TOKEN, never from arguments)");
+    }
+    return new OptionsException(
+        "unknown option --" + key + meant(key).map(k -> "; did you mean --" + k + "?").orElse(""));
+  }
+
+  /**
+   * The key a mistyped one was meant to be: a declared option or {@code --config}, or a Kafka
+   * property whose prefix is mistyped ({@code kafka.properties.security.protocol}).
+   */
+  static Optional<String> meant(String key) {
+    List<String> candidates = new ArrayList<>();
+    JobOptions.ALL.stream()
+        .filter(o -> o != JobOptions.KAFKA_PROPERTIES)
+        .forEach(o -> candidates.add(o.key()));
+    candidates.add(CONFIG_FLAG);
+    String[] parts = key.split("\\.", 3);
+    if (parts.length == 3) {
+      candidates.add(JobOptions.KAFKA_PROPERTY_PREFIX + parts[2]);
+    }
+    return NearestKey.to(key, candidates);
+  }
+
+  private static String strip(String value) {
+    return value == null ? "" : value.strip();
+  }
+
   private static void flatten(String prefix, JsonNode node, Map<String, String> into) {
     for (Map.Entry<String, JsonNode> field : node.properties()) {
       String key = prefix + field.getKey();
@@ -289,7 +306,7 @@ public final class CartRescueOptions {
       if (value.isObject()) {
         flatten(key + ".", value, into);
       } else if (value.isArray()) {
-        List<String> items = new java.util.ArrayList<>();
+        List<String> items = new ArrayList<>();
         value.forEach(item -> items.add(item.asText()));
         into.put(key, String.join(",", items));
       } else {
@@ -298,79 +315,108 @@ public final class CartRescueOptions {
     }
   }
 
-  /** The options as given and defaulted, for the start-up log line. Holds no secret. */
-  public String describe() {
-    StringBuilder s = new StringBuilder();
-    values.forEach(
-        (key, value) -> s.append(s.length() == 0 ? "" : " ").append(key).append('=').append(value));
-    return s.toString();
-  }
-
-  private static String hintFor(String key) {
-    if (key.contains("token") || key.contains("secret")) {
-      return " (the access token is read from whatsapp.access-token-file or the environment"
-          + " variable WHATSAPP_ACCESS_TOKEN, never from arguments)";
+  /** The value given, else the default, converted as Flink converts it. */
+  private <T> T get(ConfigOption<T> option, String expected) {
+    String value = given.get(option.key());
+    if (value == null) {
+      return option.hasDefaultValue() ? option.defaultValue() : null;
     }
-    return "";
+    try {
+      return Configuration.fromMap(Map.of(option.key(), value)).get(option);
+    } catch (IllegalArgumentException e) {
+      throw invalid(option, expected);
+    }
   }
 
-  private static String required(Map<String, String> v, String key) {
-    String value = v.get(key);
+  private String required(ConfigOption<String> option) {
+    String value = get(option, "text");
     if (value == null || value.isBlank()) {
-      throw new OptionsException("option --" + key + " is required");
+      throw new OptionsException("option --" + option.key() + " is required");
     }
     return value;
   }
 
-  private static <T> T parse(
-      Map<String, String> v, String key, String expected, Function<String, T> parser) {
-    String value = v.get(key);
-    try {
-      return parser.apply(value);
-    } catch (RuntimeException e) {
-      throw invalid(key, v, expected);
-    }
+  /** Null when not given or blank. */
+  private String optional(ConfigOption<?> option) {
+    String value = given.get(option.key());
+    return value == null || value.isBlank() ? null : value;
   }
 
-  private static OptionsException invalid(String key, Map<String, String> v, String expected) {
-    return new OptionsException("option --" + key + ": '" + v.get(key) + "' is not " + expected);
+  private OptionsException invalid(ConfigOption<?> option, String expected) {
+    String key = option.key();
+    return new OptionsException(
+        "option --" + key + ": '" + Secrets.shown(key, given.get(key)) + "' is not " + expected);
   }
 
-  private static Duration duration(Map<String, String> v, String key, boolean zeroAllowed) {
+  private Duration duration(ConfigOption<Duration> option, boolean zeroAllowed) {
     String expected =
-        zeroAllowed ? "an ISO-8601 duration (PT10S)" : "a positive ISO-8601 duration (PT1H)";
-    Duration d = parse(v, key, expected, s -> Duration.parse(s.toUpperCase(Locale.ROOT)));
+        zeroAllowed ? "a duration (10 s, 0 s, PT10S)" : "a positive duration (1 h, 30 min, PT1H)";
+    Duration d = get(option, expected);
     if (d.isNegative() || (!zeroAllowed && d.isZero())) {
-      throw invalid(key, v, expected);
+      throw invalid(option, expected);
     }
     return d;
   }
 
-  private static Duration positiveDuration(Map<String, String> v, String key) {
-    return duration(v, key, false);
+  private Duration positiveDuration(ConfigOption<Duration> option) {
+    return duration(option, false);
   }
 
   /** A positive duration, or null for {@code off}. */
-  private static Duration optionalDuration(Map<String, String> v, String key) {
-    if (OFF.equalsIgnoreCase(v.get(key))) {
+  private Duration optionalDuration(ConfigOption<Duration> option) {
+    if (OFF.equalsIgnoreCase(given.get(option.key()))) {
       return null;
     }
     try {
-      return positiveDuration(v, key);
+      return positiveDuration(option);
     } catch (OptionsException e) {
-      throw invalid(key, v, "a positive ISO-8601 duration or 'off'");
+      throw invalid(option, "a positive duration (1 h, PT1H) or 'off'");
     }
   }
 
-  private static Set<String> regions(Map<String, String> v, String key) {
+  private int integer(ConfigOption<Integer> option, String expected, IntPredicate valid) {
+    Integer n = get(option, expected);
+    if (n == null || n < 0 || !valid.test(n)) {
+      throw invalid(option, expected);
+    }
+    return n;
+  }
+
+  private static String startingOffsetsExpected() {
+    List<String> names =
+        Stream.of(KafkaSettings.StartingOffsets.values())
+            .map(o -> o.name().toLowerCase(Locale.ROOT))
+            .toList();
+    return String.join(", ", names.subList(0, names.size() - 1))
+        + " or "
+        + names.get(names.size() - 1);
+  }
+
+  /** An http(s) URL with a host, without a trailing slash. */
+  private String baseUrl(String value) {
+    URI uri;
+    try {
+      uri = URI.create(value);
+    } catch (IllegalArgumentException e) {
+      throw invalid(JobOptions.BASE_URL, "an http(s) URL");
+    }
+    if (!List.of("http", "https").contains(String.valueOf(uri.getScheme()))
+        || uri.getHost() == null) {
+      throw invalid(JobOptions.BASE_URL, "an http(s) URL");
+    }
+    return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+  }
+
+  private Set<String> regions(ConfigOption<String> option) {
+    Set<String> isoCountries = Set.of(Locale.getISOCountries());
     Set<String> regions = new LinkedHashSet<>();
-    for (String region : v.get(key).split(",")) {
+    for (String region : get(option, "a list").split(",")) {
       String code = region.strip().toUpperCase(Locale.ROOT);
       if (code.isEmpty()) {
         continue;
       }
-      if (!code.matches("[A-Z]{2}") || !Arrays.asList(Locale.getISOCountries()).contains(code)) {
-        throw invalid(key, v, "a comma-separated list of ISO 3166 region codes (US,CA)");
+      if (!code.matches("[A-Z]{2}") || !isoCountries.contains(code)) {
+        throw invalid(option, "a comma-separated list of ISO 3166 region codes (US,CA)");
       }
       regions.add(code);
     }

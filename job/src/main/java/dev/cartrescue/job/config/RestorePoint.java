@@ -12,12 +12,19 @@ public final class RestorePoint {
   private RestorePoint() {}
 
   /**
+   * @param checkpointDir the job's checkpoint directory, null when neither its option nor the
+   *     cluster names one
    * @return the path to restore from; {@code latest} becomes the newest completed checkpoint
    *     ({@code <dir>/<job-id>/chk-<n>} holding {@code _metadata}) under the checkpoint dir
    */
   public static String resolve(String restoreFrom, String checkpointDir) {
     if (!LATEST.equalsIgnoreCase(restoreFrom)) {
       return restoreFrom;
+    }
+    if (checkpointDir == null) {
+      throw new OptionsException(
+          "option --restore-from latest needs --checkpoint.dir or the cluster's"
+              + " execution.checkpointing.dir");
     }
     try {
       Path root = new Path(checkpointDir);

@@ -2,16 +2,26 @@ package dev.cartrescue.job.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.cartrescue.connectors.KafkaSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** docs/contract.md §5: the options table, --config FILE, and one clear line for a bad option. */
+/**
+ * docs/contract.md §5: the options table, --config FILE, the cluster's configuration, and one clear
+ * line for a bad option.
+ */
 class CartRescueOptionsTest {
   private static final String[] REQUIRED = {
     "--kafka.bootstrap-servers", "localhost:9092", "--whatsapp.phone-number-id", "1234"
@@ -43,7 +53,9 @@ class CartRescueOptionsTest {
     assertThat(o.whatsapp.accessTokenFile()).isNull();
     assertThat(o.templateName).isEqualTo("cart_advisor_help");
     assertThat(o.checkpointInterval).isEqualTo(Duration.ofSeconds(10));
-    assertThat(o.checkpointDir).startsWith("file:");
+    // The cluster's execution.checkpointing.dir; ./cart-rescue run's is
+    // FlinkSettings.localDefaults'.
+    assertThat(o.checkpointDir).isNull();
     assertThat(o.restoreFrom).isNull();
     assertThat(o.webUiPort).isEqualTo(8081);
   }
@@ -108,9 +120,9 @@ class CartRescueOptionsTest {
 
   @Test
   void aValueThatDoesNotParseIsOneLineNamingTheOption() {
-    assertThatThrownBy(() -> parse("--rule.abandon-after", "1 hour"))
+    assertThatThrownBy(() -> parse("--rule.abandon-after", "an hour"))
         .isInstanceOf(OptionsException.class)
-        .hasMessageStartingWith("option --rule.abandon-after: '1 hour' is not");
+        .hasMessageStartingWith("option --rule.abandon-after: 'an hour' is not");
     assertThatThrownBy(() -> parse("--whatsapp.rate-limit", "-3"))
         .hasMessageStartingWith("option --whatsapp.rate-limit:");
     assertThatThrownBy(() -> parse("--kafka.starting-offsets", "newest"))
@@ -128,7 +140,7 @@ class CartRescueOptionsTest {
   @Test
   void anUnknownOptionIsRefusedAndATokenNeverTakenFromArguments() {
     assertThatThrownBy(() -> parse("--rule.abandon-afer", "PT1H"))
-        .hasMessage("unknown option --rule.abandon-afer");
+        .hasMessage("unknown option --rule.abandon-afer; did you mean --rule.abandon-after?");
     assertThatThrownBy(() -> parse("--whatsapp.access-token", "EAAB..."))
         .hasMessageStartingWith("unknown option --whatsapp.access-token")
         .hasMessageContaining("WHATSAPP_ACCESS_TOKEN")
@@ -142,6 +154,204 @@ class CartRescueOptionsTest {
         .hasMessageStartingWith("option --config: cannot read")
         .hasMessageNotContaining("\n");
   }
+
+  /** Flink's duration syntax beside ISO-8601, for every duration option. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "rule.abandon-after",
+        "rule.recent-purchase",
+        "rule.capping-period",
+        "rule.max-send-delay",
+        "watermark.out-of-orderness",
+        "watermark.idle-advance",
+        "whatsapp.retry-for",
+        "whatsapp.connect-timeout",
+        "whatsapp.response-timeout",
+        "checkpoint.interval"
+      })
+  void everyDurationTakesFlinksSyntaxAndIso8601(String key) {
+    Map<String, Duration> spellings =
+        Map.of(
+            "90 s", Duration.ofSeconds(90),
+            "90s", Duration.ofSeconds(90),
+            "1h", Duration.ofHours(1),
+            "2 min", Duration.ofMinutes(2),
+            "1500 ms", Duration.ofMillis(1500),
+            "3 d", Duration.ofDays(3),
+            "PT1H", Duration.ofHours(1),
+            "pt1h30m", Duration.ofMinutes(90),
+            "P3D", Duration.ofDays(3));
+    spellings.forEach(
+        (text, expected) ->
+            assertThat(DURATIONS.get(key).apply(parse("--" + key, text)))
+                .as("--%s %s", key, text)
+                .isEqualTo(expected));
+    assertThatThrownBy(() -> parse("--" + key, "-1 h"))
+        .hasMessageStartingWith("option --" + key + ": '-1 h' is not");
+    assertThatThrownBy(() -> parse("--" + key, "1 fortnight"))
+        .hasMessageStartingWith("option --" + key + ": '1 fortnight' is not");
+  }
+
+  @Test
+  void theDurationOptionsAreExactlyTheDeclaredOnes() {
+    assertThat(DURATIONS.keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            JobOptions.ALL.stream()
+                .filter(o -> o.hasDefaultValue() && o.defaultValue() instanceof Duration)
+                .map(ConfigOption::key)
+                .toList());
+  }
+
+  @Test
+  void flagsWinOverTheFileWhichWinsOverTheClusterWhichWinsOverTheDefault() throws Exception {
+    Path config = temp.resolve("cart-rescue.yaml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "rule.abandon-after: 30 min",
+            "rule.recent-purchase: 12 h",
+            "kafka.property.sasl.mechanism: SCRAM-SHA-512",
+            ""));
+    Configuration cluster =
+        Configuration.fromMap(
+            Map.of(
+                "rule.abandon-after", "2 h",
+                "rule.recent-purchase", "2 h",
+                "rule.capping-period", "2 d",
+                "kafka.property.sasl.mechanism", "PLAIN",
+                "kafka.property.security.protocol", "SASL_SSL"));
+    CartRescueOptions o =
+        CartRescueOptions.parse(
+            cluster,
+            "--kafka.bootstrap-servers",
+            "k:9092",
+            "--whatsapp.phone-number-id",
+            "1",
+            "--config",
+            config.toString(),
+            "--rule.abandon-after=10 min");
+    assertThat(o.rule.abandonAfter()).as("flag").isEqualTo(Duration.ofMinutes(10));
+    assertThat(o.rule.recentPurchase()).as("file").isEqualTo(Duration.ofHours(12));
+    assertThat(o.rule.cappingPeriod()).as("cluster").isEqualTo(Duration.ofDays(2));
+    assertThat(o.rule.maxSendDelay()).as("default").isEqualTo(Duration.ofHours(6));
+    assertThat(o.kafka.properties())
+        .containsExactly(
+            entry("sasl.mechanism", "SCRAM-SHA-512"), entry("security.protocol", "SASL_SSL"));
+  }
+
+  @Test
+  void theClusterConfigurationAloneCanCarryEveryOptionAndItsFlinkKeysAreNotTheJobs() {
+    Configuration cluster =
+        Configuration.fromMap(
+            Map.of(
+                "kafka.bootstrap-servers", "broker:9092",
+                "whatsapp.phone-number-id", "555",
+                "checkpoint.interval", "30 s",
+                "execution.checkpointing.interval", "1 min",
+                "taskmanager.numberOfTaskSlots", "2",
+                "kafka.propertyless", "not the job's"));
+    CartRescueOptions o = CartRescueOptions.parse(cluster);
+    assertThat(o.kafka.bootstrapServers()).isEqualTo("broker:9092");
+    assertThat(o.whatsapp.phoneNumberId()).isEqualTo("555");
+    assertThat(o.checkpointInterval).isEqualTo(Duration.ofSeconds(30));
+    assertThat(o.isSet(JobOptions.CHECKPOINT_INTERVAL)).isTrue();
+    assertThat(o.kafka.properties()).isEmpty();
+  }
+
+  @Test
+  void anOptionLeftToItsDefaultIsNotSet() {
+    CartRescueOptions o = parse();
+    assertThat(o.isSet(JobOptions.CHECKPOINT_INTERVAL)).isFalse();
+    assertThat(o.isSet(JobOptions.BOOTSTRAP_SERVERS)).isTrue();
+    assertThat(parse("--checkpoint.interval", "1 min").isSet(JobOptions.CHECKPOINT_INTERVAL))
+        .isTrue();
+  }
+
+  @Test
+  void anUnknownOptionNamesTheNearestKnownOne() throws Exception {
+    assertThatThrownBy(() -> parse("--rule.abandon-aftr", "1h"))
+        .isInstanceOf(OptionsException.class)
+        .hasMessage("unknown option --rule.abandon-aftr; did you mean --rule.abandon-after?");
+    assertThatThrownBy(() -> parse("--kafka.bootstrap.servers", "k:9092"))
+        .hasMessage(
+            "unknown option --kafka.bootstrap.servers; did you mean --kafka.bootstrap-servers?");
+    assertThatThrownBy(() -> parse("--kafka.properties.security.protocol", "SSL"))
+        .hasMessage(
+            "unknown option --kafka.properties.security.protocol; did you mean"
+                + " --kafka.property.security.protocol?");
+    assertThatThrownBy(() -> parse("--confg", "x.yaml"))
+        .hasMessage("unknown option --confg; did you mean --config?");
+    assertThatThrownBy(() -> parse("--colour", "blue")).hasMessage("unknown option --colour");
+    Path config = Files.writeString(temp.resolve("typo.yaml"), "whatsapp.templat: x\n");
+    assertThatThrownBy(() -> parse("--config", config.toString()))
+        .hasMessage("unknown option --whatsapp.templat; did you mean --whatsapp.template?");
+  }
+
+  /**
+   * The start-up line goes to the JobManager's log, which Flink's REST API serves: no password of a
+   * SASL or SSL configuration, nor a schema registry's credentials, may be in it.
+   */
+  @Test
+  void describeMasksEverySecretOfASaslConfiguration() {
+    CartRescueOptions o =
+        parse(
+            "--kafka.property.security.protocol",
+            "SASL_SSL",
+            "--kafka.property.sasl.mechanism",
+            "PLAIN",
+            "--kafka.property.sasl.jaas.config",
+            "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"shop\""
+                + " password=\"hunter2\";",
+            "--kafka.property.ssl.key.password",
+            "keypass",
+            "--kafka.property.ssl.keystore.password",
+            "storepass",
+            "--kafka.property.ssl.keystore.key",
+            "-----BEGIN PRIVATE KEY-----",
+            "--kafka.property.basic.auth.user.info",
+            "shop:registrypass",
+            "--kafka.property.key.deserializer",
+            "org.apache.kafka.common.serialization.StringDeserializer");
+    String line = o.describe();
+    assertThat(line)
+        .doesNotContain("hunter2", "keypass", "storepass", "PRIVATE KEY", "registrypass", "shop")
+        .contains(
+            "kafka.property.sasl.jaas.config=****",
+            "kafka.property.ssl.key.password=****",
+            "kafka.property.ssl.keystore.password=****",
+            "kafka.property.ssl.keystore.key=****",
+            "kafka.property.basic.auth.user.info=****",
+            "kafka.property.security.protocol=SASL_SSL",
+            "kafka.property.sasl.mechanism=PLAIN",
+            "kafka.property.key.deserializer=org.apache.kafka.common.serialization.StringDeserializer",
+            "kafka.bootstrap-servers=localhost:9092",
+            "rule.abandon-after=1 h")
+        .doesNotContain("checkpoint.interval");
+    assertThat(parse("--checkpoint.interval", "30 s").describe())
+        .contains("checkpoint.interval=30 s");
+  }
+
+  @Test
+  void aStrayArgumentThatLooksSecretIsNotEchoed() {
+    assertThatThrownBy(
+            () -> parse("--kafka.property.sasl.jaas.config", "x", "password=\"hunter2\";"))
+        .hasMessage("unexpected argument '****': options are --key value");
+  }
+
+  private static final Map<String, Function<CartRescueOptions, Duration>> DURATIONS =
+      Map.of(
+          "rule.abandon-after", o -> o.rule.abandonAfter(),
+          "rule.recent-purchase", o -> o.rule.recentPurchase(),
+          "rule.capping-period", o -> o.rule.cappingPeriod(),
+          "rule.max-send-delay", o -> o.rule.maxSendDelay(),
+          "watermark.out-of-orderness", o -> o.outOfOrderness,
+          "watermark.idle-advance", o -> o.idleAdvance,
+          "whatsapp.retry-for", o -> o.whatsapp.retryFor(),
+          "whatsapp.connect-timeout", o -> o.whatsapp.connectTimeout(),
+          "whatsapp.response-timeout", o -> o.whatsapp.responseTimeout(),
+          "checkpoint.interval", o -> o.checkpointInterval);
 
   private static CartRescueOptions parse(String... more) {
     String[] all = new String[REQUIRED.length + more.length];

@@ -67,19 +67,21 @@ class FlinkConfigurationTest {
   }
 
   /**
-   * The job's main sets checkpointing, the state backend and max parallelism itself, from its
-   * options; in application mode that wins over the cluster's configuration. Where both say
-   * something, they must say the same, or the operator and the job disagree about where checkpoints
-   * are.
+   * The job's main sets what its options give (checkpoint dir and interval, ...) and its own facts
+   * (max parallelism, exactly-once) over the cluster's configuration. Where both say something,
+   * they must say the same, or the operator and the job disagree about where checkpoints are.
    */
   @ParameterizedTest
   @FieldSource("KUSTOMIZATIONS")
   void whatTheJobSetsItselfAgreesWithTheFlinkDeployment(String kustomization) throws Exception {
     Deployment deployment = Deployment.of(kustomization);
     Path options = Files.writeString(temp.resolve("cart-rescue.yaml"), deployment.optionsFile());
-    Map<String, String> job =
-        FlinkSettings.of(CartRescueOptions.parse("--config", options.toString())).toMap();
     Map<String, String> cluster = deployment.flinkConfiguration();
+    Map<String, String> job =
+        FlinkSettings.of(
+                CartRescueOptions.parse("--config", options.toString()),
+                Configuration.fromMap(cluster))
+            .toMap();
     assertThat(cluster).containsKey("execution.checkpointing.dir");
     List<String> disagreements = new ArrayList<>();
     for (Map.Entry<String, String> set : job.entrySet()) {

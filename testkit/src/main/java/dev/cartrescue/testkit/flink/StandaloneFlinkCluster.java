@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -34,9 +35,9 @@ import java.util.stream.Stream;
  * taskmanager.sh} start them. Jobs reach it through its REST API only ({@link #restUrl()}).
  *
  * <p>Everything lives in the directory given to {@link #builder}: {@code conf/} (config.yaml and
- * log4j.properties), {@code log/} ({@code jobmanager.log}, {@code taskmanager.log} and the
- * processes' output in {@code .out} files, named as the distribution names them so that the REST
- * API serves them), {@code checkpoints/} and {@code savepoints/} (the cluster's {@code
+ * log4j.properties), {@code log/} ({@code jobmanager.log} and {@code taskmanager.log}, each
+ * process's standard output and error in a {@code .out} file beside its log, where the REST API
+ * looks for it), {@code checkpoints/} and {@code savepoints/} (the cluster's {@code
  * execution.checkpointing.dir} and {@code execution.checkpointing.savepoint-dir}), {@code tmp/},
  * and {@code work/}, the working directory of both processes. The directory is kept on close, for a
  * failed test to be easy to read.
@@ -59,7 +60,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
   private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration POLL = Duration.ofMillis(250);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
-  private static final int LOG_TAIL_BYTES = 6 * 1024;
+  private static final int LOG_TAIL_BYTES = 4 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -218,7 +219,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     Process taskManager = null;
     Thread killOnExit = null;
     try {
-      jobManager = launch(b, classPath, "jobmanager", JOB_MANAGER_MAIN, jobManagerMemory.join());
+      jobManager = launch(b, classPath, "jobmanager", JOB_MANAGER_MAIN, join(jobManagerMemory));
       taskManager = launch(b, classPath, "taskmanager", TASK_MANAGER_MAIN, taskManagerMemory);
       Process jm = jobManager;
       Process tm = taskManager;
@@ -542,6 +543,17 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         (key, value) ->
             yaml.append(key).append(": '").append(value.replace("'", "''")).append("'\n"));
     return yaml.toString();
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   private static List<String> words(String line) {

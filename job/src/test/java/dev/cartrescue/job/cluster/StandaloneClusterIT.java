@@ -47,9 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Each test has topics and a consumer group of its own. A test that takes the cluster down
  * fails, and the next one starts a new cluster. On failure, the assertion message carries the end
  * of the JobManager's and TaskManager's logs, and the temporary directory with the whole cluster
- * (its configuration, logs, checkpoints and savepoints) is kept: the message names it. The tests
- * that a job's {@code System.exit} would fail, by taking the cluster down, run last, so that such a
- * failure costs one new cluster, not one per test.
+ * (its configuration, logs, checkpoints and savepoints) is kept: the message names it. The tests of
+ * bad arguments run last: a {@code System.exit} in the job's main takes the cluster down, and every
+ * test after it would have to start a new one.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {

@@ -3,16 +3,11 @@ package dev.cartrescue.testkit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -88,7 +83,7 @@ public final class KafkaBrokerProcess extends KafkaBroker {
       throw new IllegalArgumentException(
           absolute + " holds a broker already; a broker starts from a fresh directory");
     }
-    int[] ports = freePorts(2);
+    int[] ports = ChildProcesses.freePorts(2);
     try {
       Files.createDirectories(absolute);
       Files.writeString(
@@ -180,7 +175,7 @@ public final class KafkaBrokerProcess extends KafkaBroker {
     Path log = logFile(starts);
     ProcessBuilder builder =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                ChildProcesses.java(),
                 "-Xmx512m",
                 // A test broker carries little load: quick start and two-core machines matter more
                 // than peak speed (a third less start time here).
@@ -313,43 +308,7 @@ public final class KafkaBrokerProcess extends KafkaBroker {
   }
 
   private static String tail(Path file) {
-    try (SeekableByteChannel channel = Files.newByteChannel(file, StandardOpenOption.READ)) {
-      long size = channel.size();
-      int length = (int) Math.min(size, LOG_TAIL_BYTES);
-      ByteBuffer bytes = ByteBuffer.allocate(length);
-      channel.position(size - length);
-      while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
-        // Reads until the buffer is full; the file does not shrink.
-      }
-      return new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(could not read " + file + ": " + e + ")";
-    }
-  }
-
-  /** Distinct free ports: each socket stays open until all are chosen. */
-  private static int[] freePorts(int count) {
-    ServerSocket[] sockets = new ServerSocket[count];
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        ports[i] = sockets[i].getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not find free ports", e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        if (socket != null) {
-          try {
-            socket.close();
-          } catch (IOException e) {
-            // The port was read; a socket that will not close changes nothing here.
-          }
-        }
-      }
-    }
+    return ChildProcesses.tail(file, LOG_TAIL_BYTES);
   }
 
   private static String serverProperties(int port, int controllerPort, Path logDirectory) {

@@ -29,7 +29,7 @@ final class JobRun {
   private static final Duration POLL = Duration.ofMillis(500);
 
   /** A run that makes no progress for this long has failed. */
-  private static final Duration STALL = Duration.ofMinutes(3);
+  static final Duration STALL = Duration.ofMinutes(3);
 
   /** Busy and back-pressured time of one vertex, averaged over the samples of the run. */
   record Pressure(
@@ -58,9 +58,14 @@ final class JobRun {
 
   /**
    * What the run waits for once the input is consumed (null for nothing): {@code expected} of what
-   * {@code count} counts. The run has failed when the count stands still for {@link #STALL}.
+   * {@code count} counts. The run has failed when the count stands still for {@code stall}.
    */
-  record Completion(Count count, long expected) {}
+  record Completion(Count count, long expected, Duration stall) {
+    /** Fails when the count stands still for {@link #STALL}. */
+    Completion(Count count, long expected) {
+      this(count, expected, STALL);
+    }
+  }
 
   /** Polled with every sample once the input is consumed, with the job's REST API at hand. */
   interface Count {
@@ -248,7 +253,7 @@ final class JobRun {
                 + STALL.toMinutes()
                 + " min");
       }
-      if (consumedAt >= 0 && now - lastProgress > STALL.toNanos()) {
+      if (consumedAt >= 0 && now - lastProgress > completion.stall().toNanos()) {
         throw new IllegalStateException(
             "the "
                 + name
@@ -257,8 +262,8 @@ final class JobRun {
                 + " of "
                 + completion.expected()
                 + ", then made no progress for "
-                + STALL.toMinutes()
-                + " min");
+                + completion.stall().toSeconds()
+                + " s");
       }
     }
     long done = System.nanoTime();

@@ -30,11 +30,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * answers after {@code --latency} and refuses with 130429 a message beyond {@code --rate-limit} in
  * one second, as Meta limits a business number.
  *
- * <p>Event time. Nothing is written during the run: once read, the inputs' partitions are quiet and
- * follow the wall clock after {@code watermark.idle-advance} ({@code --idle-advance}), minus {@code
- * watermark.out-of-orderness} (10 s), and the abandonment pattern sees event time in steps (10 s
- * for an hour's abandon-after). So event time reaches a deadline 10 to 20 s after it, as in a live
- * store; that part of each delay is measured on its own, from the eligibility function's input
+ * <p>Event time. Nothing is written during the run: once read, the inputs are quiet and their
+ * watermarks follow the wall clock ({@code watermark.idle-advance}, {@code --idle-advance}) less
+ * {@code watermark.out-of-orderness} (10 s), and the abandonment pattern sees event time in steps
+ * (10 s for an hour's abandon-after). So event time reaches a deadline 10 to 20 s after it, as in a
+ * live store; that part of each delay is measured on its own, from the eligibility function's input
  * watermark.
  */
 final class SenderBench {
@@ -47,6 +47,9 @@ final class SenderBench {
   private static final String WATERMARK = "currentInputWatermark";
   private static final Duration BUCKET = Duration.ofSeconds(10);
 
+  /** How long before the first deadline the job's idle CPU is measured. */
+  private static final Duration BEFORE = Duration.ofSeconds(30);
+
   /** Delays in milliseconds: the median, the 99th percentile (nearest rank) and the largest. */
   record Latencies(long p50, long p99, long max) {
     static Latencies of(List<Long> millis) {
@@ -54,13 +57,13 @@ final class SenderBench {
       return new Latencies(percentile(sorted, 50), percentile(sorted, 99), percentile(sorted, 100));
     }
 
-    /** The nearest-rank percentile of sorted values; 0 for none. */
-    static long percentile(List<Long> sorted, double p) {
+    /** The nearest-rank percentile of sorted values: the (p n / 100, rounded up)th; 0 for none. */
+    static long percentile(List<Long> sorted, int p) {
       if (sorted.isEmpty()) {
         return 0;
       }
-      int rank = (int) Math.ceil(p / 100 * sorted.size());
-      return sorted.get(Math.max(rank, 1) - 1);
+      long rank = ((long) p * sorted.size() + 99) / 100;
+      return sorted.get((int) Math.max(rank, 1) - 1);
     }
 
     String describe() {
@@ -84,8 +87,9 @@ final class SenderBench {
    * @param throughputErrors the requests it refused with {@value #THROUGHPUT_LIMITED}
    * @param otherErrors the requests it refused otherwise
    * @param perBucket accepted messages in each {@link #BUCKET} from the first one
-   * @param cpuMillisPerMessage the bench JVM's CPU time from the sample before the first accepted
-   *     message to the one after the last, over the messages
+   * @param coresBefore the bench JVM's CPU time over wall-clock time in the {@link #BEFORE} before
+   *     the first deadline: the job with every cart open and nothing due, and the bench's polling
+   * @param coresSending the same from the first accepted message to the last
    * @param fromDeadline from each accepted message's deadline to its arrival
    * @param eventTime from each accepted message's deadline to the moment the eligibility function's
    *     event time was seen to pass it
@@ -97,7 +101,8 @@ final class SenderBench {
       long throughputErrors,
       long otherErrors,
       List<Long> perBucket,
-      double cpuMillisPerMessage,
+      double coresBefore,
+      double coresSending,
       Latencies fromDeadline,
       Latencies eventTime,
       Latencies afterEventTime) {
@@ -112,6 +117,7 @@ final class SenderBench {
       List<Long> fromDeadline = new ArrayList<>();
       List<Long> eventTime = new ArrayList<>();
       List<Long> afterEventTime = new ArrayList<>();
+      long firstDeadline = deadlines.values().stream().mapToLong(Long::longValue).min().orElse(0);
       long throughputErrors = 0;
       long otherErrors = 0;
       for (ReceivedRequest r : requests) {
@@ -142,7 +148,10 @@ final class SenderBench {
           throughputErrors,
           otherErrors,
           perBucket(arrivals),
-          cpuMillisPerMessage(samples, arrivals),
+          cores(samples, firstDeadline - BEFORE.toMillis(), firstDeadline),
+          arrivals.isEmpty()
+              ? 0
+              : cores(samples, arrivals.get(0), arrivals.get(arrivals.size() - 1)),
           Latencies.of(fromDeadline),
           Latencies.of(eventTime),
           Latencies.of(afterEventTime));
@@ -172,23 +181,27 @@ final class SenderBench {
       return Long.MIN_VALUE;
     }
 
-    static double cpuMillisPerMessage(List<Sample> samples, List<Long> arrivals) {
-      if (arrivals.isEmpty()) {
-        return 0;
-      }
+    /**
+     * The bench JVM's CPU over wall-clock time from the last sample at or before {@code from} to
+     * the first at or after {@code to}; 0 without such samples.
+     */
+    static double cores(List<Sample> samples, long from, long to) {
       Sample before = null;
       Sample after = null;
       for (Sample sample : samples) {
-        if (sample.wallMillis() <= arrivals.get(0)) {
+        if (sample.wallMillis() <= from) {
           before = sample;
         }
-        if (after == null && sample.wallMillis() >= arrivals.get(arrivals.size() - 1)) {
+        if (after == null && sample.wallMillis() >= to) {
           after = sample;
         }
       }
-      return before == null || after == null
-          ? 0
-          : (after.cpuNanos() - before.cpuNanos()) / 1e6 / arrivals.size();
+      if (before == null || after == null || after.wallMillis() == before.wallMillis()) {
+        return 0;
+      }
+      return (after.cpuNanos() - before.cpuNanos())
+          / 1e6
+          / (after.wallMillis() - before.wallMillis());
     }
 
     private static List<Long> perBucket(List<Long> arrivals) {
@@ -300,7 +313,9 @@ final class SenderBench {
                 samples.add(sample(rest, vertices));
                 return counter.poll();
               },
-              o.carts());
+              o.carts(),
+              // Nothing comes out before the first deadline.
+              JobRun.STALL.plus(lead(o)));
       try {
         run =
             Bench.profiled(
@@ -348,12 +363,15 @@ final class SenderBench {
     out.printf(
         Locale.ROOT,
         "bench: sender %d accepted (%.1f a second from 10%% to 90%% of them; per %d s: %s;"
-            + " %.2f CPU ms per message, bench JVM), %d refused with %d, %d refused otherwise%n",
+            + " the bench JVM used %.2f cores meanwhile, %.2f in the %d s before the first"
+            + " deadline), %d refused with %d, %d refused otherwise%n",
         figures.sent(),
         figures.achievedPerSecond(),
         BUCKET.toSeconds(),
         figures.perBucket(),
-        figures.cpuMillisPerMessage(),
+        figures.coresSending(),
+        figures.coresBefore(),
+        BEFORE.toSeconds(),
         figures.throughputErrors(),
         THROUGHPUT_LIMITED,
         figures.otherErrors());

@@ -129,6 +129,8 @@ class SenderBenchTest {
   void percentilesAreNearestRank() {
     List<Long> oneToHundred = LongStream.rangeClosed(1, 100).boxed().toList();
     assertThat(Latencies.of(oneToHundred)).isEqualTo(new Latencies(50, 99, 100));
+    List<Long> oneToThousand = LongStream.rangeClosed(1, 1000).boxed().toList();
+    assertThat(Latencies.of(oneToThousand)).isEqualTo(new Latencies(500, 990, 1000));
     assertThat(Latencies.of(List.of(300L, 100L, 200L))).isEqualTo(new Latencies(200, 300, 300));
     assertThat(Latencies.of(List.of(7L))).isEqualTo(new Latencies(7, 7, 7));
     assertThat(Latencies.of(List.of())).isEqualTo(new Latencies(0, 0, 0));
@@ -137,8 +139,8 @@ class SenderBenchTest {
   @Test
   void figuresCountTheRateTheRefusalsAndEachDelayFromTheSimulatorsRequests() {
     // 400 messages at 80 a second, each 15 s after its deadline; event time passes each deadline
-    // 12 s after it (samples every 100 ms), and the JVM uses half a core; two refused for
-    // throughput, one for something else.
+    // 12 s after it (samples every 100 ms), and the JVM uses a quarter of a core until the first
+    // message, then half a core; two refused for throughput, one for something else.
     Map<String, Long> deadlines = new HashMap<>();
     List<ReceivedRequest> requests = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
@@ -151,8 +153,13 @@ class SenderBenchTest {
     }
     requests.add(refused(T0 + 20_000, 131026));
     List<Sample> samples = new ArrayList<>();
-    for (long wall = T0; wall < T0 + 30_000; wall += 100) {
-      samples.add(new Sample(wall, wall - 12_000, (wall - T0) * 1_000_000 / 2));
+    long firstMessage = T0 + 15_000;
+    for (long wall = T0 - 60_000; wall < T0 + 30_000; wall += 100) {
+      long cpu =
+          wall <= firstMessage
+              ? (wall - T0) * 1_000_000 / 4
+              : (firstMessage - T0) * 1_000_000 / 4 + (wall - firstMessage) * 1_000_000 / 2;
+      samples.add(new Sample(wall, wall - 12_000, cpu));
     }
 
     Figures f = Figures.of(requests, deadlines, samples);
@@ -162,8 +169,8 @@ class SenderBenchTest {
     assertThat(f.throughputErrors()).isEqualTo(2);
     assertThat(f.otherErrors()).isEqualTo(1);
     assertThat(f.perBucket()).containsExactly(400L);
-    // From the sample at the first message (T0 + 15 s) to the one after the last (T0 + 20 s).
-    assertThat(f.cpuMillisPerMessage()).isCloseTo(2_500.0 / 400, within(0.001));
+    assertThat(f.coresBefore()).isCloseTo(0.25, within(0.001));
+    assertThat(f.coresSending()).isCloseTo(0.5, within(0.001));
     assertThat(f.fromDeadline()).isEqualTo(new Latencies(15_000, 15_000, 15_000));
     assertThat(f.eventTime().p50()).isBetween(12_000L, 12_100L);
     assertThat(f.eventTime().max()).isBetween(12_000L, 12_100L);
@@ -180,7 +187,8 @@ class SenderBenchTest {
             0,
             0,
             List.of(80L),
-            1.5,
+            0.9,
+            1.2,
             new Latencies(15_000, 19_500, 20_100),
             new Latencies(14_000, 19_000, 19_900),
             new Latencies(300, 900, 1_200));

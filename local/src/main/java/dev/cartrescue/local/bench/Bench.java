@@ -74,15 +74,41 @@ public final class Bench {
   static final String PHONE_NUMBER_ID = "106540352242922";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final String CLICKSTREAM = "clickstream";
-  private static final String CONTACTS = "contacts";
-  private static final String CAPPING = "whatsapp-cart-recovery-capping";
+  static final String CLICKSTREAM = "clickstream";
+  static final String CONTACTS = "contacts";
+  static final String CAPPING = "whatsapp-cart-recovery-capping";
+  private static final String TOKEN = "bench-token";
 
   /** One round: the pass-through job, then the full job, with the outcomes the full job wrote. */
   record Round(JobRun.Result passThrough, JobRun.Result full, Map<String, Long> outcomes) {}
 
+  /** What a bench found, for its last lines and its exit status. */
+  interface Findings {
+    /** Whether the job wrote the outcomes that the generated input must give. */
+    boolean outcomesAsExpected();
+
+    /** What the outcomes should have been, for the message when they were not. */
+    String expectedOutcomes();
+
+    String lastLine();
+  }
+
+  /** What every job of a bench runs against; the broker and the simulator live as long as it. */
+  record Rig(
+      BenchOptions options,
+      String bootstrap,
+      long brokerPid,
+      CloudApiSimulator cloudApi,
+      Path tokenFile,
+      Path work) {}
+
+  /** A bench on a {@link Rig}. */
+  interface OnRig<T> {
+    T run(Rig rig) throws Exception;
+  }
+
   /** The whole bench. */
-  record Report(BenchOptions options, Made made, List<Round> rounds) {
+  record Report(BenchOptions options, Made made, List<Round> rounds) implements Findings {
     double jobEps() {
       return median(rounds.stream().map(r -> r.full().steadyEps()).toList());
     }
@@ -99,7 +125,8 @@ public final class Bench {
     }
 
     /** Every round wrote exactly one stale outcome per abandoned cart, and nothing else. */
-    boolean outcomesAsExpected() {
+    @Override
+    public boolean outcomesAsExpected() {
       return rounds.stream()
           .allMatch(
               r ->
@@ -107,7 +134,13 @@ public final class Bench {
                       || (made.abandonedCarts() == 0 && r.outcomes().isEmpty()));
     }
 
-    String lastLine() {
+    @Override
+    public String expectedOutcomes() {
+      return made.abandonedCarts() + " abandoned carts the generator made (all stale)";
+    }
+
+    @Override
+    public String lastLine() {
       return String.format(
           Locale.ROOT,
           "bench: mix=%s contacts=%d events=%d job_eps=%d passthrough_eps=%d ratio=%.3f"
@@ -139,12 +172,13 @@ public final class Bench {
     }
     int status = 0;
     try {
-      Report report = run(options, System.out);
+      Findings report =
+          options.measure() == BenchOptions.Measure.SENDER
+              ? SenderBench.run(options, System.out)
+              : run(options, System.out);
       if (!report.outcomesAsExpected()) {
         System.err.println(
-            "cart-rescue bench: the outcomes do not match the "
-                + report.made().abandonedCarts()
-                + " abandoned carts the generator made (all stale)");
+            "cart-rescue bench: the outcomes do not match the " + report.expectedOutcomes());
         status = 1;
       }
       System.out.println(report.lastLine());
@@ -158,83 +192,114 @@ public final class Bench {
   }
 
   static Report run(BenchOptions o, PrintStream out) throws Exception {
-    Path work = o.workDir().toAbsolutePath();
-    wipe(work);
-    Files.createDirectories(work);
     out.printf(
         "bench: %d contacts, %d events, mix %s, %d round(s); broker in a process of its own%n",
         o.contacts(), o.events(), o.mix().label(), o.rounds());
+    return onRig(o, rig -> rounds(rig, out));
+  }
+
+  private static Report rounds(Rig rig, PrintStream out) throws Exception {
+    BenchOptions o = rig.options();
+    long started = System.nanoTime();
+    Made made = fill(rig.bootstrap(), o);
+    out.printf(
+        "bench: generated %d events (%d add_to_cart, %d purchase, %d page_view), %d profiles,"
+            + " %d abandoned carts, in %.1f s (not measured)%n",
+        made.clickEvents(),
+        made.addToCarts(),
+        made.purchases(),
+        made.pageViews(),
+        o.contacts(),
+        made.abandonedCarts(),
+        (System.nanoTime() - started) / 1e9);
+    List<Round> rounds = new ArrayList<>();
+    for (int round = 1; round <= o.rounds(); round++) {
+      JobRun.Result pass = passThrough(rig, round, made);
+      out.println(describe(round, pass));
+      String outcomesTopic = "bench-outcomes-" + round;
+      String deadLetters = "bench-dead-letters-" + round;
+      createTopics(rig.bootstrap(), outcomesTopic, deadLetters);
+      String run = "full-" + round;
+      Path profile = round == o.rounds() ? o.profile() : null;
+      JobRun.Result full;
+      Map<String, Long> outcomes;
+      try (OutcomeCounter counter = new OutcomeCounter(rig.bootstrap(), outcomesTopic)) {
+        JobRun.Completion allOutcomes =
+            new JobRun.Completion((rest, vertices) -> counter.poll(), made.abandonedCarts());
+        full =
+            profiled(
+                profile,
+                out,
+                () ->
+                    fullJob(
+                        rig,
+                        run,
+                        made.clickEvents() + PARTITIONS,
+                        o.contacts() + 2L * PARTITIONS,
+                        outcomesTopic,
+                        deadLetters,
+                        allOutcomes));
+        outcomes = counter.counts();
+      }
+      out.println(describe(round, full));
+      out.println(
+          "bench: round %d outcomes %s, against %d abandoned carts made (expected all stale)"
+              .formatted(round, outcomes, made.abandonedCarts()));
+      rounds.add(new Round(pass, full, outcomes));
+    }
+    Report report = new Report(o, made, rounds);
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "bench: ratio full/pass-through %.3f (steady eps, median of rounds); state %d bytes"
+                + " per contact",
+            report.jobEps() / report.passThroughEps(),
+            report.stateBytesPerContact()));
+    return report;
+  }
+
+  /**
+   * A fresh work directory, a broker in a process of its own with the three input topics, and the
+   * Cloud API simulator at the options' latency, for as long as {@code bench} runs.
+   */
+  static <T> T onRig(BenchOptions o, OnRig<T> bench) throws Exception {
+    Path work = o.workDir().toAbsolutePath();
+    wipe(work);
+    Files.createDirectories(work);
     try (KafkaBrokerProcess broker = KafkaBrokerProcess.start(work.resolve("broker"));
-        CloudApiSimulator cloudApi = CloudApiSimulator.start(0, "bench-token")) {
+        CloudApiSimulator cloudApi = CloudApiSimulator.start(0, TOKEN)) {
       cloudApi.setLatency(o.latency());
-      Path tokenFile = Files.writeString(work.resolve("token"), "bench-token");
+      Path tokenFile = Files.writeString(work.resolve("token"), TOKEN);
       String bootstrap = broker.bootstrapServers();
       createTopics(bootstrap, CLICKSTREAM, CONTACTS, CAPPING);
-      long started = System.nanoTime();
-      Made made = fill(bootstrap, o);
-      out.printf(
-          "bench: generated %d events (%d add_to_cart, %d purchase, %d page_view), %d profiles,"
-              + " %d abandoned carts, in %.1f s (not measured)%n",
-          made.clickEvents(),
-          made.addToCarts(),
-          made.purchases(),
-          made.pageViews(),
-          o.contacts(),
-          made.abandonedCarts(),
-          (System.nanoTime() - started) / 1e9);
-      long brokerPid = brokerPid();
-      List<Round> rounds = new ArrayList<>();
-      for (int round = 1; round <= o.rounds(); round++) {
-        JobRun.Result pass = passThrough(o, bootstrap, round, made, brokerPid);
-        out.println(describe(round, pass));
-        String outcomesTopic = "bench-outcomes-" + round;
-        String deadLetters = "bench-dead-letters-" + round;
-        createTopics(bootstrap, outcomesTopic, deadLetters);
-        boolean profile = o.profile() != null && round == o.rounds();
-        JobRun.Result full;
-        Map<String, Long> outcomes;
-        Recording recording = profile ? startRecording() : null;
-        try (OutcomeCounter counter = new OutcomeCounter(bootstrap, outcomesTopic)) {
-          full =
-              fullJob(
-                  o,
-                  bootstrap,
-                  round,
-                  made,
-                  brokerPid,
-                  cloudApi,
-                  tokenFile,
-                  work,
-                  outcomesTopic,
-                  deadLetters,
-                  counter);
-          outcomes = counter.counts();
-        } finally {
-          if (recording != null) {
-            recording.stop();
-            Path jfr = o.profile().toAbsolutePath();
-            recording.dump(jfr);
-            recording.close();
-            Path text = jfr.resolveSibling(jfr.getFileName() + ".txt");
-            JfrSummary.write(jfr, text);
-            out.println("bench: profile of the full job in " + jfr + ", hot frames in " + text);
-          }
-        }
-        out.println(describe(round, full));
-        out.println(
-            "bench: round %d outcomes %s, against %d abandoned carts made (expected all stale)"
-                .formatted(round, outcomes, made.abandonedCarts()));
-        rounds.add(new Round(pass, full, outcomes));
-      }
-      Report report = new Report(o, made, rounds);
-      out.println(
-          String.format(
-              Locale.ROOT,
-              "bench: ratio full/pass-through %.3f (steady eps, median of rounds); state %d bytes"
-                  + " per contact",
-              report.jobEps() / report.passThroughEps(),
-              report.stateBytesPerContact()));
-      return report;
+      return bench.run(new Rig(o, bootstrap, brokerPid(), cloudApi, tokenFile, work));
+    }
+  }
+
+  /** A measured job to run, as {@link #profiled} runs it. */
+  interface Measured {
+    JobRun.Result run() throws Exception;
+  }
+
+  /**
+   * Runs {@code job}, recorded with JFR to {@code jfr} when not null, with its hot frames per
+   * operator written beside it.
+   */
+  static JobRun.Result profiled(Path jfr, PrintStream out, Measured job) throws Exception {
+    if (jfr == null) {
+      return job.run();
+    }
+    Recording recording = startRecording();
+    try {
+      return job.run();
+    } finally {
+      recording.stop();
+      Path file = jfr.toAbsolutePath();
+      recording.dump(file);
+      recording.close();
+      Path text = file.resolveSibling(file.getFileName() + ".txt");
+      JfrSummary.write(file, text);
+      out.println("bench: profile of the full job in " + file + ", hot frames in " + text);
     }
   }
 
@@ -269,14 +334,14 @@ public final class Bench {
     return s.toString();
   }
 
-  private static JobRun.Result passThrough(
-      BenchOptions o, String bootstrap, int round, Made made, long brokerPid) throws Exception {
+  private static JobRun.Result passThrough(Rig rig, int round, Made made) throws Exception {
+    BenchOptions o = rig.options();
     Configuration conf = JobRun.taskManager(o.managedMemory());
     conf.setString("parallelism.default", String.valueOf(PARTITIONS));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     KafkaSettings kafka =
         new KafkaSettings(
-            bootstrap,
+            rig.bootstrap(),
             "bench-pass-through-" + round,
             KafkaSettings.StartingOffsets.EARLIEST,
             Map.of());
@@ -290,7 +355,7 @@ public final class Bench {
         made.clickEvents() + PARTITIONS,
         o.contacts() + 2L * PARTITIONS,
         null,
-        () -> cpuNanos(brokerPid));
+        () -> cpuNanos(rig.brokerPid()));
   }
 
   private static <T> void discard(
@@ -311,64 +376,68 @@ public final class Bench {
         .setParallelism(PARTITIONS);
   }
 
-  private static JobRun.Result fullJob(
-      BenchOptions o,
-      String bootstrap,
-      int round,
-      Made made,
-      long brokerPid,
-      CloudApiSimulator cloudApi,
-      Path tokenFile,
-      Path work,
+  /**
+   * The full job exactly as {@code ./cart-rescue run} builds it, on the rig's broker and simulator,
+   * with a group id and checkpoints of its own ({@code run} names them), and {@code jobOptions}
+   * (the job's {@code --key value} flags) over the bench's.
+   */
+  static JobRun.Result fullJob(
+      Rig rig,
+      String run,
+      long clickEvents,
+      long otherInputs,
       String outcomesTopic,
       String deadLetters,
-      OutcomeCounter counter)
+      JobRun.Completion completion,
+      String... jobOptions)
       throws Exception {
-    CartRescueOptions options =
-        CartRescueOptions.parse(
-            "--kafka.bootstrap-servers",
-            bootstrap,
-            "--kafka.group-id",
-            "bench-full-" + round,
-            "--kafka.starting-offsets",
-            "earliest",
-            "--topic.clickstream",
-            CLICKSTREAM,
-            "--topic.contacts",
-            CONTACTS,
-            "--topic.capping",
-            CAPPING,
-            "--topic.outcomes",
-            outcomesTopic,
-            "--topic.dead-letter",
-            deadLetters,
-            "--whatsapp.base-url",
-            cloudApi.baseUrl(),
-            "--whatsapp.phone-number-id",
-            PHONE_NUMBER_ID,
-            "--whatsapp.access-token-file",
-            tokenFile.toString(),
-            "--checkpoint.interval",
-            "PT10S",
-            "--checkpoint.dir",
-            work.resolve("checkpoints-" + round).toUri().toString(),
-            "--parallelism",
-            String.valueOf(PARTITIONS),
-            "--web-ui.port",
-            "0");
-    Configuration extra = JobRun.taskManager(o.managedMemory());
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--kafka.bootstrap-servers",
+                rig.bootstrap(),
+                "--kafka.group-id",
+                "bench-" + run,
+                "--kafka.starting-offsets",
+                "earliest",
+                "--topic.clickstream",
+                CLICKSTREAM,
+                "--topic.contacts",
+                CONTACTS,
+                "--topic.capping",
+                CAPPING,
+                "--topic.outcomes",
+                outcomesTopic,
+                "--topic.dead-letter",
+                deadLetters,
+                "--whatsapp.base-url",
+                rig.cloudApi().baseUrl(),
+                "--whatsapp.phone-number-id",
+                PHONE_NUMBER_ID,
+                "--whatsapp.access-token-file",
+                rig.tokenFile().toString(),
+                "--checkpoint.interval",
+                "PT10S",
+                "--checkpoint.dir",
+                rig.work().resolve("checkpoints-" + run).toUri().toString(),
+                "--parallelism",
+                String.valueOf(PARTITIONS),
+                "--web-ui.port",
+                "0"));
+    args.addAll(List.of(jobOptions));
+    CartRescueOptions options = CartRescueOptions.parse(args.toArray(String[]::new));
+    Configuration extra = JobRun.taskManager(rig.options().managedMemory());
     // As LocalRun.start does for ./cart-rescue run.
     StreamExecutionEnvironment env = CartRescueJob.environment(options, extra);
     Configuration conf = CartRescueJob.configuration(options, extra);
-    long expected = made.abandonedCarts();
     return JobRun.run(
         "full job",
         env,
         conf,
-        made.clickEvents() + PARTITIONS,
-        o.contacts() + 2L * PARTITIONS,
-        () -> counter.poll() >= expected,
-        () -> cpuNanos(brokerPid));
+        clickEvents,
+        otherInputs,
+        completion,
+        () -> cpuNanos(rig.brokerPid()));
   }
 
   /**
@@ -386,19 +455,9 @@ public final class Bench {
             - BenchData.NEWEST_DEADLINE_AGE.toMillis()
             - BenchData.ABANDON_AFTER.toMillis()
             - (span.lastTimestamp() - span.firstTimestamp());
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
-    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(128L * 1024 * 1024));
-    p.put(ProducerConfig.ACKS_CONFIG, "1");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
     List<Future<RecordMetadata>> last = new ArrayList<>();
     Made made;
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+    try (KafkaProducer<String, String> producer = producer(bootstrap)) {
       long profileTime = start - Duration.ofDays(1).toMillis();
       for (int i = 0; i < o.contacts(); i++) {
         producer.send(
@@ -453,8 +512,23 @@ public final class Bench {
     return made;
   }
 
+  /** The generator's producer: fast (batches, lz4); its records are all in when it is closed. */
+  static KafkaProducer<String, String> producer(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(128L * 1024 * 1024));
+    p.put(ProducerConfig.ACKS_CONFIG, "1");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+    return new KafkaProducer<>(p);
+  }
+
   /** Two partitions each, kept for ever: the events' timestamps lie days in the past. */
-  private static void createTopics(String bootstrap, String... topics) throws Exception {
+  static void createTopics(String bootstrap, String... topics) throws Exception {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       List<NewTopic> newTopics = new ArrayList<>();

@@ -20,6 +20,9 @@ import java.util.Random;
  * the sender's rate limit never bounds the run.
  *
  * <p>The generator runs twice with the same seed: once to learn the time span, once to write.
+ *
+ * <p>The sender's bench has an input of its own ({@link #carts}): one add_to_cart per contact, with
+ * the deadlines in the near future, at the rate to measure, so that every cart is sent.
  */
 final class BenchData {
   /** The newest deadline lies this far behind the wall clock: beyond rule.max-send-delay (6 h). */
@@ -81,6 +84,58 @@ final class BenchData {
         + "\",\"language\":\"fr\",\"updated_at\":\""
         + Instant.ofEpochMilli(updatedAt)
         + "\"}";
+  }
+
+  /** The number as the job sends it: E.164, with the leading '+'. */
+  static String phoneE164(int i) {
+    return "+33" + phoneNumber(i).substring(1);
+  }
+
+  /** The add_to_cart {@code seq} of contact {@code index}, in its session {@code session}. */
+  static String addToCart(int index, long seq, int session, long timestamp, int sku) {
+    return ("{\"event_id\":\"e-%d-%d\",\"type\":\"add_to_cart\",\"contact_id\":\"%s\",\"timestamp\":\"%s\","
+            + "\"cart_id\":\"k-%d-%d\",\"cart_url\":\"https://shop.example/cart/k-%d-%d\","
+            + "\"product\":{\"id\":\"sku-%d\",\"name\":\"Trail shoe %d\",\"price\":89.90,\"currency\":\"EUR\",\"quantity\":1}}")
+        .formatted(
+            index,
+            seq,
+            contactId(index),
+            Instant.ofEpochMilli(timestamp),
+            index,
+            session,
+            index,
+            session,
+            sku,
+            sku);
+  }
+
+  /**
+   * When the cart of contact {@code i} is due: {@code perSecond} deadlines a second from {@code
+   * first}.
+   */
+  static long deadline(long first, int i, int perSecond) {
+    return first + i * 1000L / perSecond;
+  }
+
+  /**
+   * The sender's clickstream: one add_to_cart per contact and nothing else, so that each contact
+   * has exactly one abandoned cart, contact {@code i}'s due at {@link #deadline}; in timestamp
+   * order.
+   */
+  static Made carts(int carts, long firstDeadline, int perSecond, Sink sink) {
+    long abandonAfter = ABANDON_AFTER.toMillis();
+    for (int i = 0; i < carts; i++) {
+      long t = deadline(firstDeadline, i, perSecond) - abandonAfter;
+      sink.click(contactId(i), t, addToCart(i, 0, 0, t, i % 500));
+    }
+    return new Made(
+        carts,
+        carts,
+        0,
+        0,
+        carts,
+        firstDeadline - abandonAfter,
+        deadline(firstDeadline, carts - 1, perSecond) - abandonAfter);
   }
 
   /** Generates the clickstream, with its first event at {@code start}, into {@code sink}. */
@@ -172,22 +227,7 @@ final class BenchData {
           startSession(random);
         }
         if (addsLeft > 0) {
-          int sku = random.nextInt(500);
-          json =
-              ("{\"event_id\":\"e-%d-%d\",\"type\":\"add_to_cart\",\"contact_id\":\"%s\",\"timestamp\":\"%s\","
-                      + "\"cart_id\":\"k-%d-%d\",\"cart_url\":\"https://shop.example/cart/k-%d-%d\","
-                      + "\"product\":{\"id\":\"sku-%d\",\"name\":\"Trail shoe %d\",\"price\":89.90,\"currency\":\"EUR\",\"quantity\":1}}")
-                  .formatted(
-                      index,
-                      seq,
-                      id,
-                      Instant.ofEpochMilli(t),
-                      index,
-                      session,
-                      index,
-                      session,
-                      sku,
-                      sku);
+          json = addToCart(index, seq, session, t, random.nextInt(500));
           addsLeft--;
           counts.addToCarts++;
           if (addsLeft == 0 && !buys) {

@@ -29,7 +29,7 @@ final class JobRun {
   private static final Duration POLL = Duration.ofMillis(500);
 
   /** A run that makes no progress for this long has failed. */
-  private static final Duration STALL = Duration.ofMinutes(3);
+  static final Duration STALL = Duration.ofMinutes(3);
 
   /** Busy and back-pressured time of one vertex, averaged over the samples of the run. */
   record Pressure(
@@ -56,10 +56,20 @@ final class JobRun {
       long maxStateSize,
       Map<String, Pressure> pressure) {}
 
-  /** What the run waits for once the input is consumed; null for nothing. */
-  interface Completion {
-    /** True when the run is complete. */
-    boolean done() throws Exception;
+  /**
+   * What the run waits for once the input is consumed (null for nothing): {@code expected} of what
+   * {@code count} counts. The run has failed when the count stands still for {@code stall}.
+   */
+  record Completion(Count count, long expected, Duration stall) {
+    /** Fails when the count stands still for {@link #STALL}. */
+    Completion(Count count, long expected) {
+      this(count, expected, STALL);
+    }
+  }
+
+  /** Polled with every sample once the input is consumed, with the job's REST API at hand. */
+  interface Count {
+    long poll(FlinkRest rest, List<Vertex> vertices) throws Exception;
   }
 
   private JobRun() {}
@@ -95,9 +105,7 @@ final class JobRun {
       Completion completion,
       LongSupplier brokerCpuNanos)
       throws Exception {
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long cpu0 = os.getProcessCpuTime();
+    long cpu0 = cpuNanos();
     long broker0 = brokerCpuNanos.getAsLong();
     long t0 = System.nanoTime();
     Configuration executorConf = new Configuration(conf);
@@ -117,17 +125,7 @@ final class JobRun {
       FlinkRest rest =
           new FlinkRest(cluster.get().getRestAddress().get(), job.getJobID().toString());
       return measure(
-          name,
-          job,
-          rest,
-          clickEvents,
-          otherInputs,
-          completion,
-          os,
-          cpu0,
-          t0,
-          broker0,
-          brokerCpuNanos);
+          name, job, rest, clickEvents, otherInputs, completion, cpu0, t0, broker0, brokerCpuNanos);
     } finally {
       try {
         job.cancel().get(60, TimeUnit.SECONDS);
@@ -145,7 +143,6 @@ final class JobRun {
       long clickEvents,
       long otherInputs,
       Completion completion,
-      com.sun.management.OperatingSystemMXBean os,
       long cpu0,
       long t0,
       long broker0,
@@ -171,6 +168,7 @@ final class JobRun {
     long cpuConsumed = 0;
     long lastProgress = System.nanoTime();
     long lastClicks = -1;
+    long completed = -1;
     double launchSeconds = -1;
     while (true) {
       Thread.sleep(POLL.toMillis());
@@ -227,11 +225,21 @@ final class JobRun {
         }
         if (allKnown && clicks >= clickEvents && others >= otherInputs) {
           consumedAt = now;
-          cpuConsumed = os.getProcessCpuTime();
+          cpuConsumed = cpuNanos();
         }
       }
-      if (consumedAt >= 0 && (completion == null || completion.done())) {
-        break;
+      if (consumedAt >= 0) {
+        if (completion == null) {
+          break;
+        }
+        long n = completion.count().poll(rest, vertices);
+        if (n >= completion.expected()) {
+          break;
+        }
+        if (n != completed) {
+          completed = n;
+          lastProgress = now;
+        }
       }
       if (now - lastProgress > STALL.toNanos() && consumedAt < 0) {
         throw new IllegalStateException(
@@ -245,17 +253,21 @@ final class JobRun {
                 + STALL.toMinutes()
                 + " min");
       }
-      if (consumedAt >= 0 && now - consumedAt > STALL.toNanos()) {
+      if (consumedAt >= 0 && now - lastProgress > completion.stall().toNanos()) {
         throw new IllegalStateException(
             "the "
                 + name
-                + " job consumed its input but did not complete in "
-                + STALL.toMinutes()
-                + " min");
+                + " job consumed its input, came to "
+                + completed
+                + " of "
+                + completion.expected()
+                + ", then made no progress for "
+                + completion.stall().toSeconds()
+                + " s");
       }
     }
     long done = System.nanoTime();
-    long cpuDone = os.getProcessCpuTime();
+    long cpuDone = cpuNanos();
     List<Long> checkpointMillis = new ArrayList<>();
     long stateSize = 0;
     long maxStateSize = 0;
@@ -289,6 +301,12 @@ final class JobRun {
         stateSize,
         maxStateSize,
         pressure);
+  }
+
+  /** The CPU time of this JVM, which hosts the MiniCluster, the simulator and the bench. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** The rate between 10% and 90% of the input, or {@code fallback} when too few samples. */

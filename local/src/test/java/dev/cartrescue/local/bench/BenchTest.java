@@ -93,9 +93,15 @@ class BenchTest {
             "--managed-memory",
             "--profile",
             "--work-dir",
-            "--seed")) {
+            "--seed",
+            "--measure",
+            "--rate-limit N",
+            "--send-for D",
+            "--idle-advance D")) {
       assertThat(usage).contains(option);
     }
     assertThat(usage).contains("default 2000)").contains("default 20000)");
+    assertThat(usage).contains("(default 80)").contains("(default PT30S)").contains("default PT1S");
+    assertThat(usage).contains("bench: sender rate_limit=N latency_ms=N sent=N achieved_mps=N");
   }
 }

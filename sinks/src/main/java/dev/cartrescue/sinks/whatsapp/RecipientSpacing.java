@@ -1,8 +1,8 @@
 package dev.cartrescue.sinks.whatsapp;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,19 +15,20 @@ import java.util.Map;
  * got no answer keep it, since they may have been delivered.
  *
  * <p>Not thread-safe: the {@link Pacer} uses it from its one thread. Numbers whose time has passed
- * are forgotten, so it holds at most the numbers of the last 6 seconds.
+ * are forgotten, so it holds at most the numbers of the last 6 seconds. The numbers are kept in the
+ * order of their reservations, which is the order in which their times pass: forgetting looks only
+ * at the oldest ones, so a start costs the same with 10 numbers reserved as with 10,000.
  */
 final class RecipientSpacing {
 
   static final Duration PAIR_RATE_INTERVAL = Duration.ofSeconds(6);
   private static final double HEADROOM = 1.05;
-  private static final int FORGET_ABOVE = 1024;
 
   /** What a start reserved, to give it back if the request was refused. */
   record Reservation(String recipient, long until, long previous) {}
 
   private final long spacingNanos;
-  private final Map<String, Long> nextStart = new HashMap<>();
+  private final Map<String, Long> nextStart = new LinkedHashMap<>();
 
   RecipientSpacing() {
     this(PAIR_RATE_INTERVAL);
@@ -52,15 +53,19 @@ final class RecipientSpacing {
     if (recipient == null) {
       return null;
     }
-    if (nextStart.size() > FORGET_ABOVE) {
-      forgetPassed(now);
-    }
+    forgetPassed(now);
     long until = now + spacingNanos;
-    Long previous = nextStart.put(recipient, until);
+    // Removed first, so that the number moves to the end of the order.
+    Long previous = nextStart.remove(recipient);
+    nextStart.put(recipient, until);
     return new Reservation(recipient, until, previous == null ? Long.MIN_VALUE : previous);
   }
 
-  /** Undoes a reservation, unless a later one replaced it. */
+  /**
+   * Undoes a reservation, unless a later one replaced it. A previous time put back may pass before
+   * newer ones: it is then forgotten a little later, which changes nothing, since a passed time
+   * makes nobody wait.
+   */
   void release(Reservation reservation) {
     Long current = nextStart.get(reservation.recipient());
     if (current == null || current != reservation.until()) {
@@ -79,10 +84,8 @@ final class RecipientSpacing {
 
   private void forgetPassed(long now) {
     Iterator<Long> times = nextStart.values().iterator();
-    while (times.hasNext()) {
-      if (times.next() - now <= 0) {
-        times.remove();
-      }
+    while (times.hasNext() && times.next() - now <= 0) {
+      times.remove();
     }
   }
 }

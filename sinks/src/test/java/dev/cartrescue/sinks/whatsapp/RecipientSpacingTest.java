@@ -35,10 +35,11 @@ class RecipientSpacingTest {
   @Test
   void aRefusedRequestGivesTheNumberBackToItsEarlierReservation() {
     spacing.reserve(ANNA, 0);
-    Reservation second = spacing.reserve(ANNA, 7 * SECOND);
+    Reservation second = spacing.reserve(ANNA, 3 * SECOND);
 
     spacing.release(second);
 
+    assertThat(spacing.waitNanos(ANNA, 3 * SECOND)).isPositive();
     assertThat(spacing.waitNanos(ANNA, 7 * SECOND)).isZero();
     Reservation only = spacing.reserve(BEN, 0);
     spacing.release(only);
@@ -63,7 +64,21 @@ class RecipientSpacingTest {
     }
     spacing.reserve(ANNA, 10 * SECOND);
 
-    assertThat(spacing.size()).isLessThan(2000);
+    assertThat(spacing.size()).isEqualTo(1);
     assertThat(spacing.waitNanos(ANNA, 11 * SECOND)).isPositive();
+  }
+
+  @Test
+  void aNumberReservedAgainIsForgottenOnlyOnceItsNewTimeHasPassed() {
+    String bea = "+33698765432";
+    spacing.reserve(ANNA, 0);
+    spacing.reserve(bea, SECOND);
+    spacing.reserve(ANNA, 7 * SECOND);
+
+    spacing.reserve("+33611111111", 8 * SECOND);
+
+    assertThat(spacing.size()).isEqualTo(2);
+    assertThat(spacing.waitNanos(ANNA, 8 * SECOND)).isPositive();
+    assertThat(spacing.waitNanos(bea, 8 * SECOND)).isZero();
   }
 }

@@ -72,13 +72,13 @@ public class AsyncTemplateSender<T> extends RichAsyncFunction<T, Delivery<T>> {
   private transient long lastCapacityWarning;
   private transient SendLedger.Session ledgerSession;
 
-  /** Sized for the settings' rate, as {@link WhatsAppSender#send} sizes its operator. */
+  /** Sized for the settings' rate, as {@link WhatsAppSender#send} sizes it. */
   public AsyncTemplateSender(CloudApiSettings settings, MessageFactory<T> messageFactory) {
-    this(settings, messageFactory, WhatsAppSender.capacity(settings));
+    this(settings, messageFactory, WhatsAppSender.connections(settings));
   }
 
   /**
-   * @param maxInFlight the operator's capacity: the most requests this subtask holds at once
+   * @param maxInFlight the most HTTP requests this subtask has in calls at once (its connections)
    */
   public AsyncTemplateSender(
       CloudApiSettings settings, MessageFactory<T> messageFactory, int maxInFlight) {
@@ -86,7 +86,7 @@ public class AsyncTemplateSender<T> extends RichAsyncFunction<T, Delivery<T>> {
   }
 
   /**
-   * @param maxInFlight the operator's capacity: the most requests this subtask holds at once
+   * @param maxInFlight the most HTTP requests this subtask has in calls at once (its connections)
    * @param operatorTimeout the timeout the async operator is given, to tell which of its calls to
    *     {@link #timeout} are due
    */

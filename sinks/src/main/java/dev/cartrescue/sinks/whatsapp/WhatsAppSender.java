@@ -11,13 +11,24 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class WhatsAppSender {
 
   /**
-   * Beyond the requests in flight, the capacity holds this much more of the rate: messages waiting
-   * for their turn, so that the pacer never runs dry, and messages waiting to retry.
+   * Beyond the requests in HTTP calls, the connections have room for this much more of the rate:
+   * messages about to start and messages about to retry, so that a request the pacer lets go never
+   * waits for a connection.
    */
-  static final Duration QUEUE_ROOM = Duration.ofSeconds(1);
+  static final Duration CONNECTION_ROOM = Duration.ofSeconds(1);
 
-  static final int MIN_CAPACITY = 10;
-  static final int MAX_CAPACITY = 1000;
+  static final int MIN_CONNECTIONS = 10;
+  static final int MAX_CONNECTIONS = 1000;
+
+  /**
+   * How much of the rate the operator's queue holds beyond the requests in calls: a burst of
+   * decisions (a quiet night released at once, a campaign) waits its turn in the queue, which is
+   * checkpointed as operator state, and not in the network buffers in front of the operator, where
+   * it would hold every checkpoint barrier back until it has been sent.
+   */
+  static final Duration BACKLOG_ROOM = Duration.ofMinutes(5);
+
+  static final int MAX_CAPACITY = 50_000;
 
   /** Room in the operator's timeout for waiting in the pacing queue at higher parallelism. */
   static final Duration TIMEOUT_SLACK = Duration.ofSeconds(10);
@@ -55,7 +66,7 @@ public final class WhatsAppSender {
     int capacity = capacity(settings);
     return AsyncDataStream.unorderedWait(
             requests,
-            new AsyncTemplateSender<>(settings, toMessage, capacity, operatorTimeout)
+            new AsyncTemplateSender<>(settings, toMessage, connections(settings), operatorTimeout)
                 .withLedger(ledger),
             operatorTimeout.toMillis(),
             TimeUnit.MILLISECONDS,
@@ -63,7 +74,10 @@ public final class WhatsAppSender {
         .returns(deliveryType);
   }
 
-  /** As {@link #send(DataStream, CloudApiSettings, MessageFactory, TypeInformation)}, sized. */
+  /**
+   * As {@link #send(DataStream, CloudApiSettings, MessageFactory, TypeInformation)}, sized: {@code
+   * capacity} is both the operator's queue and the connections.
+   */
   static <T> SingleOutputStreamOperator<Delivery<T>> send(
       DataStream<T> requests,
       CloudApiSettings settings,
@@ -81,34 +95,44 @@ public final class WhatsAppSender {
   }
 
   /**
-   * The operator's capacity, per subtask: rate x (expected latency + {@link #QUEUE_ROOM}), between
-   * {@value #MIN_CAPACITY} and {@value #MAX_CAPACITY}. By Little's law, rate x latency requests are
-   * in an HTTP call at once; the rest wait for their turn or a retry. The rate is the job's, not a
-   * subtask's share: the parallelism is not known here, and a larger capacity costs only memory.
-   * The HTTP connection pool gets as many connections as the capacity, so that a request the pacer
-   * let go never waits for a connection (it would then reach Meta in a burst with others).
+   * HTTP connections and requests in calls at once, per subtask: rate x (expected latency + {@link
+   * #CONNECTION_ROOM}), between {@value #MIN_CONNECTIONS} and {@value #MAX_CONNECTIONS}. By
+   * Little's law, rate x latency requests are in an HTTP call at once. The rate is the job's, not a
+   * subtask's share: the parallelism is not known here, and a larger pool costs only memory.
    */
-  static int capacity(CloudApiSettings settings) {
-    double seconds = settings.expectedLatency().plus(QUEUE_ROOM).toMillis() / 1000.0;
+  static int connections(CloudApiSettings settings) {
+    double seconds = settings.expectedLatency().plus(CONNECTION_ROOM).toMillis() / 1000.0;
     double inFlight = settings.rateLimitPerSecond() * seconds;
-    return (int) Math.max(MIN_CAPACITY, Math.min(MAX_CAPACITY, Math.ceil(inFlight)));
+    return (int) Math.max(MIN_CONNECTIONS, Math.min(MAX_CONNECTIONS, Math.ceil(inFlight)));
   }
 
   /**
-   * Longer than anything the sender does on its own: waiting for a turn behind a full queue, then
+   * The operator's capacity, per subtask: the {@link #connections} plus {@link #BACKLOG_ROOM} of
+   * the job's rate waiting for a turn, at most {@value #MAX_CAPACITY} (about 1.5 KB of heap each
+   * while they wait, and a few hundred bytes each in every checkpoint). Only a burst larger than
+   * the capacity of all subtasks waits in the network buffers and delays checkpoints, by as long as
+   * the excess takes to send.
+   */
+  static int capacity(CloudApiSettings settings) {
+    double backlog = settings.rateLimitPerSecond() * BACKLOG_ROOM.toSeconds();
+    return (int) Math.min(MAX_CAPACITY, connections(settings) + Math.ceil(backlog));
+  }
+
+  /**
+   * Longer than anything the sender does on its own: waiting for a turn behind a full pool, then
    * retrying for {@code retryFor}, whose last attempt may take a connect and a response timeout. It
    * only ends sends that something held up unexpectedly. Time a message spends held during an
    * authorization pause or waiting for its turn extends it (see {@link AsyncTemplateSender}).
    */
   static Duration operatorTimeout(CloudApiSettings settings) {
-    Duration fullQueue =
+    Duration fullPool =
         Duration.ofMillis(
-            (long) Math.ceil(capacity(settings) * 1000.0 / settings.rateLimitPerSecond()));
+            (long) Math.ceil(connections(settings) * 1000.0 / settings.rateLimitPerSecond()));
     return settings
         .retryFor()
         .plus(settings.connectTimeout())
         .plus(settings.responseTimeout())
-        .plus(fullQueue)
+        .plus(fullPool)
         .plus(TIMEOUT_SLACK);
   }
 }

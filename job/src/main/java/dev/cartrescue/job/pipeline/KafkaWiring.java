@@ -80,7 +80,8 @@ public final class KafkaWiring {
             options.outcomesTopic,
             new RecordedOutcomeParser(),
             RecordedOutcome.class,
-            outsideEventTime()));
+            outsideEventTime(),
+            false));
   }
 
   /** The Cloud API with the send ledger, which keeps a restart from sending a message again. */
@@ -136,6 +137,9 @@ public final class KafkaWiring {
    */
   static final String PARSE = "parse";
 
+  /** {@link KeptEventTime}'s name, in every source's chain. */
+  static final String EVENT_TIME = "event time";
+
   /** Stable across restarts (the sink finds and ends its own transactions by it). */
   String transactionalIdPrefix() {
     return options.kafka.groupId() + "-outputs";
@@ -154,16 +158,22 @@ public final class KafkaWiring {
         parser,
         type,
         EventTimeWatermarks.forInputs(
-            options.outOfOrderness, options.idleAdvance, options.kafka, topic));
+            options.outOfOrderness, options.idleAdvance, options.kafka, topic),
+        true);
   }
 
+  /**
+   * @param inEventTime whether the input's event time counts, and so is kept across restores
+   *     ({@link KeptEventTime}); the outcomes read back stay outside it ({@link #outsideEventTime})
+   */
   private <T> DataStream<T> read(
       StreamExecutionEnvironment env,
       String name,
       String topic,
       RecordParser<T> parser,
       Class<T> type,
-      WatermarkStrategy<Parsed<T>> watermarks) {
+      WatermarkStrategy<Parsed<T>> watermarks,
+      boolean inEventTime) {
     TypeInformation<Parsed<T>> parsedType = Parsed.typeInfo(TypeInformation.of(type));
     // A source subtask without a partition would hold event time back forever.
     int partitions = KafkaInputs.partitions(options.kafka, topic);
@@ -177,8 +187,15 @@ public final class KafkaWiring {
             .uid(name + "-source")
             .setDescription("Kafka topic " + topic)
             .setParallelism(parallelism);
+    SingleOutputStreamOperator<Parsed<T>> read =
+        !inEventTime
+            ? source
+            : source
+                .transform(EVENT_TIME, parsedType, new KeptEventTime<>())
+                .uid(name + "-event-time")
+                .setParallelism(parallelism);
     SingleOutputStreamOperator<T> valid =
-        DeadLetters.split(source, TypeInformation.of(type))
+        DeadLetters.split(read, TypeInformation.of(type))
             .uid(name + "-records")
             .name(PARSE)
             .setParallelism(parallelism);

@@ -118,7 +118,13 @@ public final class LocalRun {
    * @throws IllegalArgumentException when a topic does not exist or Kafka cannot be reached
    */
   public static LocalJob start(CartRescueOptions options) throws Exception {
+    return start(options, new Configuration());
+  }
+
+  /** As {@link #start(CartRescueOptions)}, with {@code flink} over the local defaults. */
+  public static LocalJob start(CartRescueOptions options, Configuration flink) throws Exception {
     Configuration extra = miniClusterConfiguration(options.webUiPort);
+    extra.addAll(flink);
     StreamExecutionEnvironment env = CartRescueJob.environment(options, extra);
     Configuration conf = CartRescueJob.configuration(options, extra);
     // The local executor only runs jobs whose client stays attached, as executeAsync's does.

@@ -12,10 +12,12 @@ import org.apache.flink.configuration.Configuration;
  * {@code lose-taskmanager} on standard input shuts the TaskManager down (as when its pod is
  * evicted) and starts a fresh one. The tasks fail, and Flink restarts them from the latest
  * checkpoint inside the running job: the path of every task failure, which a process kill does not
- * take.
+ * take. A system property {@code chaos.flink.<key>=<value>} sets a Flink option over the local
+ * defaults (a shorter checkpoint timeout, for one).
  */
 public final class ChaosRun {
   static final String LOSE_TASK_MANAGER = "lose-taskmanager";
+  static final String FLINK_OPTION = "chaos.flink.";
 
   private ChaosRun() {}
 
@@ -23,7 +25,14 @@ public final class ChaosRun {
     LocalRun.LocalJob local;
     try {
       CartRescueOptions options = CartRescueJob.options(new Configuration(), args);
-      local = LocalRun.start(options);
+      Configuration flink = new Configuration();
+      System.getProperties().stringPropertyNames().stream()
+          .filter(name -> name.startsWith(FLINK_OPTION))
+          .forEach(
+              name ->
+                  flink.setString(
+                      name.substring(FLINK_OPTION.length()), System.getProperty(name)));
+      local = LocalRun.start(options, flink);
     } catch (IllegalArgumentException e) {
       System.err.println(LocalRun.oneLine(e));
       System.exit(LocalRun.BAD_CONFIGURATION);

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param rateLimit the sender's bench: the job's {@code whatsapp.rate-limit}, and the simulator's
  * @param sendFor the sender's bench: the carts fall due at {@code rateLimit} a second this long
  * @param idleAdvance the sender's bench: the job's {@code watermark.idle-advance}
+ * @param burst the sender's bench: instead of {@code sendFor}, this many carts fall due within one
+ *     second, so that they queue for the sender (0: none)
  */
 public record BenchOptions(
     Measure measure,
@@ -29,7 +31,8 @@ public record BenchOptions(
     long seed,
     int rateLimit,
     Duration sendFor,
-    Duration idleAdvance) {
+    Duration idleAdvance,
+    int burst) {
 
   /** What the bench measures. */
   public enum Measure {
@@ -73,13 +76,14 @@ public record BenchOptions(
 
   private static final Set<String> THROUGHPUT_ONLY =
       Set.of("contacts", "events", "mix", "rounds", "seed");
-  private static final Set<String> SENDER_ONLY = Set.of("rate-limit", "send-for", "idle-advance");
+  private static final Set<String> SENDER_ONLY =
+      Set.of("rate-limit", "send-for", "idle-advance", "burst");
 
   static String usage() {
     return String.join(
         "\n",
         "usage: ./cart-rescue bench [--contacts N] [--events N] [--mix worst|realistic] [--rounds N]",
-        "       ./cart-rescue bench --measure sender [--rate-limit N] [--send-for D]",
+        "       ./cart-rescue bench --measure sender [--rate-limit N] [--send-for D | --burst N]",
         "  Pre-fills topics on a Kafka broker in a process of its own, then runs, alternating, a",
         "  pass-through job (Kafka source, JSON parsing, discard) and the full job (RocksDB,",
         "  incremental checkpoints every 10 s, the Cloud API simulator), and reports their speed.",
@@ -108,6 +112,8 @@ public record BenchOptions(
         "  --send-for D          carts fall due at N a second for this long (default "
             + DEFAULT_SEND_FOR
             + ")",
+        "  --burst N             instead: N carts fall due within one second and queue for the",
+        "                        sender (the checkpoints meanwhile are the figure to read)",
         "  --idle-advance D      the job's watermark.idle-advance (default "
             + DEFAULT_IDLE_ADVANCE
             + "; the job's own PT1M",
@@ -171,6 +177,10 @@ public record BenchOptions(
     if (idleAdvance.isNegative() || idleAdvance.isZero()) {
       throw new OptionsException("option --idle-advance: must be positive");
     }
+    int burst = flags.containsKey("burst") ? (int) positive(flags, "burst", 1, 1_000_000) : 0;
+    if (burst > 0 && flags.containsKey("send-for")) {
+      throw new OptionsException("option --burst: not with --send-for (one or the other)");
+    }
     for (String key : flags.keySet()) {
       if (!KNOWN.contains(key)) {
         throw new OptionsException("unknown option --" + key + " (./cart-rescue bench --help)");
@@ -189,12 +199,18 @@ public record BenchOptions(
         seed,
         rateLimit,
         sendFor,
-        idleAdvance);
+        idleAdvance,
+        burst);
   }
 
   /** The sender's bench: how many carts fall due, one per contact. */
   int carts() {
-    return (int) (rateLimit * sendFor.toMillis() / 1000);
+    return burst > 0 ? burst : (int) (rateLimit * sendFor.toMillis() / 1000);
+  }
+
+  /** The sender's bench: how many carts fall due a second. */
+  int duePerSecond() {
+    return burst > 0 ? burst : rateLimit;
   }
 
   private static final Set<String> KNOWN =
@@ -211,7 +227,8 @@ public record BenchOptions(
           "seed",
           "rate-limit",
           "send-for",
-          "idle-advance");
+          "idle-advance",
+          "burst");
 
   private static Duration duration(Map<String, String> flags, String key, Duration dflt) {
     String text = flags.get(key);

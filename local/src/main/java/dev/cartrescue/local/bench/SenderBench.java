@@ -269,14 +269,13 @@ final class SenderBench {
 
   static Report run(BenchOptions o, PrintStream out) throws Exception {
     out.printf(
-        "bench: sender at whatsapp.rate-limit %d: %d carts due %d a second for %s, the first %s"
+        "bench: sender at whatsapp.rate-limit %d: %d carts due %d a second, the first %s"
             + " after the input is written;"
             + " the simulator answers after %d ms and refuses more than %d a second (%d);"
             + " watermark.idle-advance %s; broker in a process of its own%n",
         o.rateLimit(),
         o.carts(),
-        o.rateLimit(),
-        o.sendFor(),
+        o.duePerSecond(),
         lead(o),
         o.latency().toMillis(),
         o.rateLimit(),
@@ -300,7 +299,7 @@ final class SenderBench {
             + " %d profiles in %.1f s (not measured)%n",
         made.addToCarts(),
         Instant.ofEpochMilli(firstDeadline),
-        Instant.ofEpochMilli(BenchData.deadline(firstDeadline, o.carts() - 1, o.rateLimit())),
+        Instant.ofEpochMilli(BenchData.deadline(firstDeadline, o.carts() - 1, o.duePerSecond())),
         o.carts(),
         (System.nanoTime() - started) / 1e9);
     List<Sample> samples = new ArrayList<>();
@@ -402,13 +401,14 @@ final class SenderBench {
                 profileTime,
                 BenchData.contactId(i),
                 BenchData.profile(i, profileTime)));
-        deadlines.put(BenchData.phoneE164(i), BenchData.deadline(firstDeadline, i, o.rateLimit()));
+        deadlines.put(
+            BenchData.phoneE164(i), BenchData.deadline(firstDeadline, i, o.duePerSecond()));
       }
       Made made =
           BenchData.carts(
               o.carts(),
               firstDeadline,
-              o.rateLimit(),
+              o.duePerSecond(),
               (contact, timestamp, json) ->
                   producer.send(
                       new ProducerRecord<>(Bench.CLICKSTREAM, null, timestamp, contact, json)));

@@ -30,8 +30,7 @@ public final class ChaosRun {
           .filter(name -> name.startsWith(FLINK_OPTION))
           .forEach(
               name ->
-                  flink.setString(
-                      name.substring(FLINK_OPTION.length()), System.getProperty(name)));
+                  flink.setString(name.substring(FLINK_OPTION.length()), System.getProperty(name)));
       local = LocalRun.start(options, flink);
     } catch (IllegalArgumentException e) {
       System.err.println(LocalRun.oneLine(e));

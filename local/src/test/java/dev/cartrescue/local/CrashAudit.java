@@ -45,6 +45,13 @@ final class CrashAudit {
   final Set<String> cappedIds = new HashSet<>();
   final Map<String, Integer> sendsPerCart = new HashMap<>();
 
+  /** A time during which an accepted message's ledger write may have been lost. */
+  record Span(Instant from, Instant to) {
+    boolean holds(Instant t) {
+      return !t.isBefore(from) && !t.isAfter(to);
+    }
+  }
+
   /**
    * Counts, and keeps the simulator's log ({@code received.tsv}) and the crashes in {@code dir}.
    */
@@ -54,6 +61,21 @@ final class CrashAudit {
       KafkaBroker kafka,
       List<Instant> crashes,
       Duration window,
+      Path dir)
+      throws Exception {
+    this(carts, cloudApi, kafka, crashes, window, List.of(), dir);
+  }
+
+  /**
+   * As above; a repeat whose first copy was accepted in one of {@code outages} is in the window.
+   */
+  CrashAudit(
+      int carts,
+      CloudApiSimulator cloudApi,
+      KafkaBroker kafka,
+      List<Instant> crashes,
+      Duration window,
+      List<Span> outages,
       Path dir)
       throws Exception {
     this.carts = carts;

@@ -48,7 +48,7 @@ public class AsyncTemplateSender<T> extends RichAsyncFunction<T, Delivery<T>> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(AsyncTemplateSender.class);
 
-  /** Warn at most this often that the capacity is short for the latency seen. */
+  /** Warn at most this often that the connections are short for the latency seen. */
   private static final Duration CAPACITY_WARNING_INTERVAL = Duration.ofMinutes(30);
 
   private static final double CAPACITY_WARNING_SHARE = 0.8;
@@ -271,7 +271,7 @@ public class AsyncTemplateSender<T> extends RichAsyncFunction<T, Delivery<T>> {
       lastCapacityWarning = now;
       LOG.warn(
           "{}: at {} messages per second and {} ms per send (p99), about {} requests are in"
-              + " flight, close to the capacity of {}: messages will wait; size the sender for"
+              + " flight, close to its {} connections: messages will wait; size the sender for"
               + " a longer latency (expected latency {})",
           name,
           String.format(Locale.ROOT, "%.1f", ratePerSubtask),

@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
  * {@link ChaosRun} ({@code ./cart-rescue run} and a way to lose its TaskManager) as a process of
  * its own, which a test can kill and start again with {@code --restore-from latest}. Each start's
  * output and log stay in {@code dir} ({@code job-<n>.out}, {@code job-<n>.log}), its checkpoints
- * under {@code dir/checkpoints}.
+ * under {@code dir/checkpoints}. Closing it kills the process, so that a failed test leaves none
+ * behind.
  */
-final class JobProcess {
+final class JobProcess implements AutoCloseable {
   private final Path dir;
   private final String token;
   private final List<String> arguments;
@@ -101,6 +102,13 @@ final class JobProcess {
       Thread.sleep(20);
     }
     return Instant.now();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      kill();
+    }
   }
 
   /** The newest completed checkpoint's metadata file, of any start. */

@@ -52,7 +52,22 @@ class ReplayRestoreTest {
             .toAbsolutePath();
     Files.createDirectories(dir);
     try (KafkaBrokerProcess kafka = KafkaBrokerProcess.start(dir.resolve("kafka"));
-        CloudApiSimulator cloudApi = CloudApiSimulator.start(0, TOKEN)) {
+        CloudApiSimulator cloudApi = CloudApiSimulator.start(0, TOKEN);
+        JobProcess job =
+            new JobProcess(
+                dir,
+                TOKEN,
+                List.of(
+                    "--kafka.bootstrap-servers", kafka.bootstrapServers(),
+                    "--kafka.starting-offsets", "earliest",
+                    "--watermark.idle-advance", idleAdvance,
+                    "--rule.max-send-delay", "off",
+                    "--whatsapp.rate-limit", String.valueOf(RATE),
+                    "--whatsapp.base-url", cloudApi.baseUrl(),
+                    "--whatsapp.phone-number-id", "42",
+                    "--checkpoint.interval", "PT1S",
+                    "--parallelism", "2",
+                    "--web-ui.port", "0"))) {
       cloudApi.setLatency(LATENCY);
       kafka.createTopics(
           2,
@@ -92,20 +107,6 @@ class ReplayRestoreTest {
             later);
       }
 
-      JobProcess job =
-          new JobProcess(
-              dir,
-              TOKEN,
-              List.of(
-                  "--kafka.bootstrap-servers", kafka.bootstrapServers(),
-                  "--kafka.starting-offsets", "earliest",
-                  "--watermark.idle-advance", idleAdvance,
-                  "--rule.max-send-delay", "off",
-                  "--whatsapp.rate-limit", String.valueOf(RATE),
-                  "--whatsapp.base-url", cloudApi.baseUrl(),
-                  "--whatsapp.phone-number-id", "42",
-                  "--checkpoint.interval", "PT1S",
-                  "--parallelism", "2"));
       List<Instant> crashes = new ArrayList<>();
 
       // 1. Everything read and checkpointed, nothing decided yet.

@@ -10,51 +10,61 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class KeptEventTimeTest {
   private static final int MAX_PARALLELISM = 256;
 
+  /** Every harness a test opened, closed after it. */
+  private static final List<OneInputStreamOperatorTestHarness<String, String>> OPENED =
+      new ArrayList<>();
+
+  @AfterEach
+  void closeHarnesses() throws Exception {
+    for (OneInputStreamOperatorTestHarness<String, String> harness : OPENED) {
+      harness.close();
+    }
+    OPENED.clear();
+  }
+
   @Test
   void passesRecordsWatermarksAndIdlenessOnButNeverTimeBackwards() throws Exception {
-    try (OneInputStreamOperatorTestHarness<String, String> harness = fresh(1, 0)) {
-      harness.processElement(new StreamRecord<>("a", 5));
-      harness.processWatermark(new Watermark(10));
-      harness.processWatermark(new Watermark(8));
-      harness.processWatermarkStatus(WatermarkStatus.IDLE);
-      harness.processWatermarkStatus(WatermarkStatus.IDLE);
-      harness.processWatermarkStatus(WatermarkStatus.ACTIVE);
-      harness.processWatermark(new Watermark(12));
+    OneInputStreamOperatorTestHarness<String, String> harness = fresh(1, 0);
+    harness.processElement(new StreamRecord<>("a", 5));
+    harness.processWatermark(new Watermark(10));
+    harness.processWatermark(new Watermark(8));
+    harness.processWatermarkStatus(WatermarkStatus.IDLE);
+    harness.processWatermarkStatus(WatermarkStatus.IDLE);
+    harness.processWatermarkStatus(WatermarkStatus.ACTIVE);
+    harness.processWatermark(new Watermark(12));
 
-      assertThat(output(harness))
-          .containsExactly(
-              "record a@5", "watermark 10", "status IDLE", "status ACTIVE", "watermark 12");
-    }
+    assertThat(output(harness))
+        .containsExactly(
+            "record a@5", "watermark 10", "status IDLE", "status ACTIVE", "watermark 12");
   }
 
   @Test
   void resumesEventTimeAfterARestoreWithoutAnyNewInput() throws Exception {
     OperatorSubtaskState checkpoint = run(new Watermark(1_000), null);
 
-    try (OneInputStreamOperatorTestHarness<String, String> restored = restore(checkpoint, 1, 0)) {
-      restored.setProcessingTime(1);
-      assertThat(output(restored)).containsExactly("watermark 1000");
+    OneInputStreamOperatorTestHarness<String, String> restored = restore(checkpoint, 1, 0);
+    restored.setProcessingTime(1);
+    assertThat(output(restored)).containsExactly("watermark 1000");
 
-      // The source starts again from nothing: its first watermarks are behind the checkpoint.
-      restored.processWatermark(new Watermark(400));
-      restored.processWatermark(new Watermark(1_500));
-      assertThat(output(restored)).containsExactly("watermark 1000", "watermark 1500");
-    }
+    // The source starts again from nothing: its first watermarks are behind the checkpoint.
+    restored.processWatermark(new Watermark(400));
+    restored.processWatermark(new Watermark(1_500));
+    assertThat(output(restored)).containsExactly("watermark 1000", "watermark 1500");
   }
 
   @Test
   void resumesBeforeTheFirstRecordWhenThatComesFirst() throws Exception {
     OperatorSubtaskState checkpoint = run(new Watermark(1_000), null);
 
-    try (OneInputStreamOperatorTestHarness<String, String> restored = restore(checkpoint, 1, 0)) {
-      restored.processElement(new StreamRecord<>("late", 900));
-      assertThat(output(restored)).containsExactly("watermark 1000", "record late@900");
-    }
+    OneInputStreamOperatorTestHarness<String, String> restored = restore(checkpoint, 1, 0);
+    restored.processElement(new StreamRecord<>("late", 900));
+    assertThat(output(restored)).containsExactly("watermark 1000", "record late@900");
   }
 
   @Test
@@ -69,10 +79,9 @@ class KeptEventTimeTest {
       OperatorSubtaskState mine =
           AbstractStreamOperatorTestHarness.repartitionOperatorState(
               all, MAX_PARALLELISM, 3, 2, subtask);
-      try (OneInputStreamOperatorTestHarness<String, String> restored = restore(mine, 2, subtask)) {
-        restored.setProcessingTime(1);
-        assertThat(output(restored)).containsExactly("watermark 1000");
-      }
+      OneInputStreamOperatorTestHarness<String, String> restored = restore(mine, 2, subtask);
+      restored.setProcessingTime(1);
+      assertThat(output(restored)).containsExactly("watermark 1000");
     }
   }
 
@@ -85,26 +94,24 @@ class KeptEventTimeTest {
     OperatorSubtaskState mine =
         AbstractStreamOperatorTestHarness.repartitionOperatorState(all, MAX_PARALLELISM, 2, 2, 0);
 
-    try (OneInputStreamOperatorTestHarness<String, String> restored = restore(mine, 2, 0)) {
-      restored.setProcessingTime(1);
-      restored.processWatermark(new Watermark(1_500));
-      restored.processElement(new StreamRecord<>("b", 2_100));
-      restored.processWatermark(new Watermark(2_200));
+    OneInputStreamOperatorTestHarness<String, String> restored = restore(mine, 2, 0);
+    restored.setProcessingTime(1);
+    restored.processWatermark(new Watermark(1_500));
+    restored.processElement(new StreamRecord<>("b", 2_100));
+    restored.processWatermark(new Watermark(2_200));
 
-      assertThat(output(restored))
-          .containsExactly(
-              "watermark 2000", "status IDLE", "status ACTIVE", "record b@2100", "watermark 2200");
-    }
+    assertThat(output(restored))
+        .containsExactly(
+            "watermark 2000", "status IDLE", "status ACTIVE", "record b@2100", "watermark 2200");
   }
 
   @Test
   void aRestoreWithoutEventTimeEmitsNothing() throws Exception {
     OperatorSubtaskState checkpoint = run(null, null);
 
-    try (OneInputStreamOperatorTestHarness<String, String> restored = restore(checkpoint, 1, 0)) {
-      restored.setProcessingTime(1);
-      assertThat(output(restored)).isEmpty();
-    }
+    OneInputStreamOperatorTestHarness<String, String> restored = restore(checkpoint, 1, 0);
+    restored.setProcessingTime(1);
+    assertThat(output(restored)).isEmpty();
   }
 
   private static OperatorSubtaskState run(Watermark mark, WatermarkStatus status) throws Exception {
@@ -114,15 +121,14 @@ class KeptEventTimeTest {
   /** A subtask that saw {@code mark} and then {@code status}, snapshot. */
   private static OperatorSubtaskState run(
       Watermark mark, WatermarkStatus status, int parallelism, int subtask) throws Exception {
-    try (OneInputStreamOperatorTestHarness<String, String> harness = fresh(parallelism, subtask)) {
-      if (mark != null) {
-        harness.processWatermark(mark);
-      }
-      if (status != null) {
-        harness.processWatermarkStatus(status);
-      }
-      return harness.snapshot(1, 1);
+    OneInputStreamOperatorTestHarness<String, String> harness = fresh(parallelism, subtask);
+    if (mark != null) {
+      harness.processWatermark(mark);
     }
+    if (status != null) {
+      harness.processWatermarkStatus(status);
+    }
+    return harness.snapshot(1, 1);
   }
 
   private static OneInputStreamOperatorTestHarness<String, String> fresh(
@@ -131,6 +137,7 @@ class KeptEventTimeTest {
         new OneInputStreamOperatorTestHarness<>(
             new KeptEventTime<>(), MAX_PARALLELISM, parallelism, subtask);
     harness.open();
+    OPENED.add(harness);
     return harness;
   }
 
@@ -141,6 +148,7 @@ class KeptEventTimeTest {
             new KeptEventTime<>(), MAX_PARALLELISM, parallelism, subtask);
     harness.initializeState(state);
     harness.open();
+    OPENED.add(harness);
     return harness;
   }
 

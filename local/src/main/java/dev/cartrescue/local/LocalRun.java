@@ -143,6 +143,17 @@ public final class LocalRun {
     return new LocalJob(job, cluster.get());
   }
 
+  /** The Flink options set as system properties {@code <prefix><key>=<value>}, for experiments. */
+  public static Configuration flinkOptionsFromSystemProperties(String prefix) {
+    Configuration conf = new Configuration();
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith(prefix)) {
+        conf.setString(name.substring(prefix.length()), System.getProperty(name));
+      }
+    }
+    return conf;
+  }
+
   /** A MiniCluster that serves the web UI on {@code port} (0: any free port, not announced). */
   public static Configuration miniClusterConfiguration(int port) {
     Configuration conf = new Configuration();

@@ -25,13 +25,7 @@ public final class ChaosRun {
     LocalRun.LocalJob local;
     try {
       CartRescueOptions options = CartRescueJob.options(new Configuration(), args);
-      Configuration flink = new Configuration();
-      System.getProperties().stringPropertyNames().stream()
-          .filter(name -> name.startsWith(FLINK_OPTION))
-          .forEach(
-              name ->
-                  flink.setString(name.substring(FLINK_OPTION.length()), System.getProperty(name)));
-      local = LocalRun.start(options, flink);
+      local = LocalRun.start(options, LocalRun.flinkOptionsFromSystemProperties(FLINK_OPTION));
     } catch (IllegalArgumentException e) {
       System.err.println(LocalRun.oneLine(e));
       System.exit(LocalRun.BAD_CONFIGURATION);

@@ -53,21 +53,8 @@ final class CrashAudit {
   }
 
   /**
-   * Counts, and keeps the simulator's log ({@code received.tsv}) and the crashes in {@code dir}.
-   */
-  CrashAudit(
-      int carts,
-      CloudApiSimulator cloudApi,
-      KafkaBroker kafka,
-      List<Instant> crashes,
-      Duration window,
-      Path dir)
-      throws Exception {
-    this(carts, cloudApi, kafka, crashes, window, List.of(), dir);
-  }
-
-  /**
-   * As above; a repeat whose first copy was accepted in one of {@code outages} is in the window.
+   * Counts, and keeps the simulator's log ({@code received.tsv}) and the crashes in {@code dir}; a
+   * repeat whose first copy was accepted in one of {@code outages} is in the window.
    */
   CrashAudit(
       int carts,

@@ -129,7 +129,7 @@ class ReplayRestoreTest {
 
       CrashAudit.awaitOutcomes(kafka, CARTS);
       job.kill();
-      CrashAudit audit = new CrashAudit(CARTS, cloudApi, kafka, crashes, WINDOW, dir);
+      CrashAudit audit = new CrashAudit(CARTS, cloudApi, kafka, crashes, WINDOW, List.of(), dir);
       System.out.printf(
           "replay restore: idle-advance=%s rate=%d %s; first message %d ms after the first"
               + " restart; sent before the second kill %d; newest checkpoint %d ms after the first"

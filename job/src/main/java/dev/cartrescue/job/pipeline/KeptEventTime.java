@@ -1,6 +1,5 @@
 package dev.cartrescue.job.pipeline;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -50,19 +49,19 @@ final class KeptEventTime<T> extends AbstractStreamOperator<T>
             .getUnionListState(
                 new ListStateDescriptor<>("event-time", Types.TUPLE(Types.LONG, Types.BOOLEAN)));
     if (context.isRestored()) {
-      List<Tuple2<Long, Boolean>> subtasks = new ArrayList<>();
-      kept.get().forEach(subtasks::add);
+      boolean any = false;
+      boolean anyActive = false;
       long leastActive = Long.MAX_VALUE;
       long greatest = Long.MIN_VALUE;
-      boolean anyActive = false;
-      for (Tuple2<Long, Boolean> subtask : subtasks) {
+      for (Tuple2<Long, Boolean> subtask : kept.get()) {
+        any = true;
         greatest = Math.max(greatest, subtask.f0);
         if (!subtask.f1) {
           anyActive = true;
           leastActive = Math.min(leastActive, subtask.f0);
         }
       }
-      if (!subtasks.isEmpty()) {
+      if (any) {
         long time = anyActive ? leastActive : greatest;
         restored = time == Long.MIN_VALUE ? null : new Watermark(time);
         restoredIdle = !anyActive;

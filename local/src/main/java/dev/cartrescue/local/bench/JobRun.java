@@ -1,6 +1,7 @@
 package dev.cartrescue.local.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cartrescue.local.LocalRun;
 import dev.cartrescue.local.bench.FlinkRest.Vertex;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -85,14 +86,7 @@ final class JobRun {
     // The REST API's metrics are otherwise up to 10 s old.
     conf.setString("metrics.fetcher.update-interval", "500 ms");
     // Experiments: -Dbench.flink.<key>=<value> (CART_RESCUE_JAVA_OPTS) sets a Flink option.
-    System.getProperties()
-        .stringPropertyNames()
-        .forEach(
-            name -> {
-              if (name.startsWith("bench.flink.")) {
-                conf.setString(name.substring("bench.flink.".length()), System.getProperty(name));
-              }
-            });
+    conf.addAll(LocalRun.flinkOptionsFromSystemProperties("bench.flink."));
     return conf;
   }
 

@@ -1,0 +1,46 @@
+package dev.cartrescue.webhooks;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which option values are never written out: a producer's {@code sasl.jaas.config} holds a
+ * password. The rule is the job's, by key alone (this module does not depend on the job): a value
+ * is masked when its key, in lower case, contains {@code password}, {@code passwd}, {@code
+ * passphrase}, {@code secret}, {@code token}, {@code credential}, {@code jaas}, {@code user.info},
+ * {@code private}, {@code basic-auth}, {@code auth-params} or {@code http-headers}, or ends in
+ * {@code key}. The paths of the files that hold the app secret and the verify token are shown: they
+ * name a file, and an operator needs to see which one.
+ */
+final class Secrets {
+  /** What a masked value is written as. */
+  static final String MASK = "****";
+
+  private static final List<String> SECRET_WORDS =
+      List.of(
+          "password",
+          "passwd",
+          "passphrase",
+          "secret",
+          "token",
+          "credential",
+          "jaas",
+          "user.info",
+          "private",
+          "basic-auth",
+          "auth-params",
+          "http-headers");
+
+  private Secrets() {}
+
+  /** Whether the value of {@code key} may be a secret. */
+  static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.endsWith("key") || SECRET_WORDS.stream().anyMatch(k::contains);
+  }
+
+  /** {@code value}, or {@link #MASK} when {@code key}'s value may be a secret. */
+  static String shown(String key, String value) {
+    return isSecret(key) ? MASK : value;
+  }
+}

@@ -29,6 +29,7 @@ record CloudApiError(int httpStatus, int code, String message, String details) {
           Map.entry(
               131049, "This message was not delivered to maintain healthy ecosystem engagement."),
           Map.entry(131050, "Unable to deliver the message: the user stopped marketing messages"),
+          Map.entry(131055, "Method not allowed"),
           Map.entry(131056, "(Business Account, Consumer Account) pair rate limit hit"),
           Map.entry(131057, "Account in maintenance mode"),
           Map.entry(132000, "Number of parameters does not match the expected number of params"),

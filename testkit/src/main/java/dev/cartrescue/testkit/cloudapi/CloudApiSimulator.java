@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * A real HTTP server on 127.0.0.1 that answers template sends like Meta's WhatsApp Cloud API, for
  * tests and the demo.
  *
- * <p>{@code POST /{version}/{phone-number-id}/messages} is decided in this order, the first that
- * applies answering:
+ * <p>{@code POST /{version}/{phone-number-id}/messages} and {@code
+ * /{version}/{phone-number-id}/marketing_messages} (the Marketing Messages API: the same template,
+ * with its own optional fields) are decided in this order, the first that applies answering:
  *
  * <ol>
  *   <li>an outage ({@link #startOutage}, {@link #outageFor}): HTTP 503 with a plain-text body and
@@ -54,6 +56,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the bearer token (missing or wrong: HTTP 401, code 190, {@code OAuthException});
  *   <li>an injected failure ({@link #failNext});
  *   <li>the body ({@link SendRequestValidator} lists the rejections and their codes);
+ *   <li>on {@code /marketing_messages}, a business that has not onboarded to the Marketing Messages
+ *       API ({@link #refuseMarketingMessages}): HTTP 400 code 131055;
  *   <li>the template's approved languages ({@link #approveLanguages}): another language is HTTP 404
  *       code 132001, as for a template without that translation;
  *   <li>a number that stopped marketing messages ({@link #optOut}): HTTP 400 code 131050;
@@ -63,9 +67,14 @@ import org.slf4j.LoggerFactory;
  *       the last second is HTTP 400 code 130429.
  * </ol>
  *
- * An accepted send answers HTTP 200 with a fresh {@code wamid.} id. Other POST paths get HTTP 400
- * code 100, as the Graph API answers an unsupported request. Injections are off until a test turns
- * them on, and {@link #reset()} turns them all off again.
+ * An accepted send answers HTTP 200 with a fresh {@code wamid.} id (on {@code /marketing_messages}
+ * with {@code "message_status":"accepted"}, as that endpoint answers). Other POST paths get HTTP
+ * 400 code 100, as the Graph API answers an unsupported request. Injections are off until a test
+ * turns them on, and {@link #reset()} turns them all off again.
+ *
+ * <p>{@link #postWebhooksTo} makes it post Meta's webhook notifications (statuses, replies,
+ * preference changes) for every message it accepts from then on, signed, to a receiver; see {@link
+ * WebhookPoster}.
  *
  * <p>{@code GET /} (or {@code /messages}) shows the delivered messages as a phone would, newest
  * first, refreshing every 2 s; {@code GET /_sim/messages.json} gives the same data as JSON.
@@ -78,7 +87,10 @@ public final class CloudApiSimulator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CloudApiSimulator.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern SEND_PATH = Pattern.compile("/(v\\d+\\.\\d+)/([^/]+)/messages/?");
+  private static final Pattern SEND_PATH =
+      Pattern.compile("/(v\\d+\\.\\d+)/([^/]+)/(messages|marketing_messages)/?");
+
+  private static final String MARKETING_MESSAGES = "marketing_messages";
 
   /** Handlers never wait (latency is spent on the scheduler), so a few threads serve many. */
   private static final int THREADS = 8;
@@ -109,6 +121,8 @@ public final class CloudApiSimulator implements AutoCloseable {
   private boolean outage;
   private Duration pairRateWindow = Duration.ZERO;
   private int throughputPerSecond;
+  private boolean marketingMessagesRefused;
+  private WebhookPoster webhooks;
 
   private CloudApiSimulator(
       HttpServer server,
@@ -307,6 +321,63 @@ public final class CloudApiSimulator implements AutoCloseable {
   }
 
   /**
+   * Answers every send to {@code /marketing_messages} with HTTP 400 code 131055, as for a business
+   * that has not accepted the Marketing Messages API's terms (or a template that is not a marketing
+   * one); {@code false} (the default) accepts them again. {@code /messages} is not affected.
+   */
+  public void refuseMarketingMessages(boolean refuse) {
+    synchronized (lock) {
+      marketingMessagesRefused = refuse;
+    }
+  }
+
+  /**
+   * From now on, posts Meta's webhook notifications for every message this simulator accepts to
+   * {@code url}, signed with {@code appSecret}, as {@code scenario} plays them (statuses, replies,
+   * preference stops, re-deliveries). Posting is asynchronous: it never delays a send's answer.
+   * Replaces (and closes) the poster a previous call started; {@link #reset()} and {@link #close()}
+   * stop it.
+   *
+   * @return the poster, for its counts
+   */
+  public WebhookPoster postWebhooksTo(URI url, String appSecret, WebhookScenario scenario) {
+    WebhookPoster poster = WebhookPoster.start(url, appSecret, scenario);
+    WebhookPoster previous;
+    synchronized (lock) {
+      previous = webhooks;
+      webhooks = poster;
+    }
+    if (previous != null) {
+      previous.close();
+    }
+    return poster;
+  }
+
+  /** {@link #postWebhooksTo(URI, String, WebhookScenario)} with {@link WebhookScenario#demo()}. */
+  public WebhookPoster postWebhooksTo(URI url, String appSecret) {
+    return postWebhooksTo(url, appSecret, WebhookScenario.demo());
+  }
+
+  /** The poster {@link #postWebhooksTo} started, if it still runs. */
+  public Optional<WebhookPoster> webhooks() {
+    synchronized (lock) {
+      return Optional.ofNullable(webhooks);
+    }
+  }
+
+  /** Stops posting webhooks (notifications not yet posted are dropped). */
+  public void stopWebhooks() {
+    WebhookPoster poster;
+    synchronized (lock) {
+      poster = webhooks;
+      webhooks = null;
+    }
+    if (poster != null) {
+      poster.close();
+    }
+  }
+
+  /**
    * How many accepted messages carried each {@code biz_opaque_callback_data} (messages without one
    * are left out): a value above 1 is a message delivered twice.
    */
@@ -322,10 +393,11 @@ public final class CloudApiSimulator implements AutoCloseable {
   }
 
   /**
-   * Forgets every recorded request and message, the latency and every injection, and drops the
-   * connections left without an answer.
+   * Forgets every recorded request and message, the latency and every injection, stops posting
+   * webhooks, and drops the connections left without an answer.
    */
   public void reset() {
+    stopWebhooks();
     synchronized (lock) {
       received.clear();
       requests.clear();
@@ -340,6 +412,7 @@ public final class CloudApiSimulator implements AutoCloseable {
       acceptedInLastSecond.clear();
       pairRateWindow = Duration.ZERO;
       throughputPerSecond = 0;
+      marketingMessagesRefused = false;
       unanswered.forEach(HttpExchange::close);
       unanswered.clear();
     }
@@ -347,6 +420,7 @@ public final class CloudApiSimulator implements AutoCloseable {
 
   @Override
   public void close() {
+    stopWebhooks();
     synchronized (lock) {
       unanswered.forEach(HttpExchange::close);
       unanswered.clear();
@@ -395,14 +469,21 @@ public final class CloudApiSimulator implements AutoCloseable {
     String authorization = exchange.getRequestHeaders().getFirst("Authorization");
     Answer answer;
     Duration delay;
+    WebhookPoster poster;
     synchronized (lock) {
       answer = decide(at, path, authorization, body);
-      requests.add(new ReceivedRequest(at, path, answer.status(), body, answer.errorCode()));
+      requests.add(
+          new ReceivedRequest(
+              at, path, endpointOf(path), answer.status(), body, answer.errorCode()));
       if (answer == Answer.NONE) {
         unanswered.add(exchange);
         return;
       }
       delay = latency();
+      poster = webhooks;
+    }
+    if (poster != null && answer.accepted() != null) {
+      poster.accepted(answer.accepted());
     }
     if (delay.isZero()) {
       send(exchange, answer);
@@ -467,9 +548,17 @@ public final class CloudApiSimulator implements AutoCloseable {
     if (body == null) {
       return error(CloudApiError.of(400, 100, "the request body is not valid JSON"));
     }
-    Optional<CloudApiError> rejection = SendRequestValidator.check(body);
+    boolean marketing = send.group(3).equals(MARKETING_MESSAGES);
+    Optional<CloudApiError> rejection = SendRequestValidator.check(body, marketing);
     if (rejection.isPresent()) {
       return error(rejection.get());
+    }
+    if (marketing && marketingMessagesRefused) {
+      return error(
+          CloudApiError.of(
+              400,
+              131055,
+              "the business has not accepted the Marketing Messages API terms of service"));
     }
     String to = body.get("to").textValue();
     String language = body.path("template").path("language").path("code").asText();
@@ -501,7 +590,9 @@ public final class CloudApiSimulator implements AutoCloseable {
               400, 130429, "more than " + throughputPerSecond + " messages in one second"));
     }
     String messageId = newMessageId();
-    received.add(new ReceivedMessage(at, send.group(2), to, messageId, body));
+    ReceivedMessage message =
+        new ReceivedMessage(at, send.group(2), send.group(3), to, messageId, body);
+    received.add(message);
     lastAcceptedTo.put(to, at);
     acceptedInLastSecond.addLast(at);
     ObjectNode answer = JsonNodeFactory.instance.objectNode();
@@ -509,8 +600,16 @@ public final class CloudApiSimulator implements AutoCloseable {
     ObjectNode contact = answer.putArray("contacts").addObject();
     contact.put("input", to);
     contact.put("wa_id", to.substring(1));
-    answer.putArray("messages").addObject().put("id", messageId);
-    return new Answer(200, answer, null);
+    ObjectNode sent = answer.putArray("messages").addObject().put("id", messageId);
+    if (marketing) {
+      sent.put("message_status", "accepted");
+    }
+    return new Answer(200, answer, null, message);
+  }
+
+  private static String endpointOf(String path) {
+    Matcher send = SEND_PATH.matcher(path);
+    return send.matches() ? send.group(3) : null;
   }
 
   private String newMessageId() {
@@ -523,7 +622,10 @@ public final class CloudApiSimulator implements AutoCloseable {
     byte[] trace = new byte[8];
     ThreadLocalRandom.current().nextBytes(trace);
     return new Answer(
-        error.httpStatus(), error.toJson("A" + HexFormat.of().formatHex(trace)), error.code());
+        error.httpStatus(),
+        error.toJson("A" + HexFormat.of().formatHex(trace)),
+        error.code(),
+        null);
   }
 
   private static JsonNode parse(byte[] raw) {
@@ -547,11 +649,12 @@ public final class CloudApiSimulator implements AutoCloseable {
 
   /**
    * @param body null for a plain-text answer without a Cloud API error
+   * @param accepted the message, when the send was accepted
    */
-  private record Answer(int status, JsonNode body, Integer errorCode) {
+  private record Answer(int status, JsonNode body, Integer errorCode, ReceivedMessage accepted) {
     /** Recorded with status 0 and never answered. */
-    static final Answer NONE = new Answer(0, null, null);
+    static final Answer NONE = new Answer(0, null, null, null);
 
-    static final Answer OUTAGE = new Answer(503, null, null);
+    static final Answer OUTAGE = new Answer(503, null, null, null);
   }
 }

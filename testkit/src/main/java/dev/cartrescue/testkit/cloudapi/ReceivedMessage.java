@@ -8,9 +8,15 @@ import java.time.Instant;
  *
  * @param at when the request arrived
  * @param phoneNumberId the business phone number id from the request path
+ * @param endpoint the last segment of the send path: {@code messages} or {@code marketing_messages}
  * @param to the recipient as sent, E.164 with a leading '+'
  * @param messageId the {@code wamid.} id the simulator answered with
  * @param body the request body as received
  */
 public record ReceivedMessage(
-    Instant at, String phoneNumberId, String to, String messageId, JsonNode body) {}
+    Instant at,
+    String phoneNumberId,
+    String endpoint,
+    String to,
+    String messageId,
+    JsonNode body) {}

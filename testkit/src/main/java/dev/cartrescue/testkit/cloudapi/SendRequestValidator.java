@@ -2,6 +2,7 @@ package dev.cartrescue.testkit.cloudapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +25,12 @@ import java.util.regex.Pattern;
  *       type, or the components do not have the template's structure (wrong order, type, sub_type
  *       or index, wrong number or type of parameters).
  * </ul>
+ *
+ * On {@code /marketing_messages} (the Marketing Messages API) the same template is checked, plus
+ * the fields of that endpoint, all optional in Meta's request schema: {@code product_policy} must
+ * be {@code CLOUD_API_FALLBACK} or {@code STRICT}, {@code message_activity_sharing} a boolean and
+ * {@code recipient_type} {@code individual}; anything else is code 100. On {@code /messages} these
+ * fields are ignored (whether Meta refuses them there is not documented).
  */
 final class SendRequestValidator {
 
@@ -38,10 +45,20 @@ final class SendRequestValidator {
 
   private SendRequestValidator() {}
 
-  /** The error Meta would answer with, or empty when the request would be accepted. */
-  static Optional<CloudApiError> check(JsonNode request) {
+  /** The Marketing Messages API's two product policies. */
+  static final Set<String> PRODUCT_POLICIES = Set.of("CLOUD_API_FALLBACK", "STRICT");
+
+  /**
+   * The error Meta would answer with, or empty when the request would be accepted.
+   *
+   * @param marketingMessages whether the request came to {@code /marketing_messages}
+   */
+  static Optional<CloudApiError> check(JsonNode request, boolean marketingMessages) {
     try {
       checkRequest(request);
+      if (marketingMessages) {
+        checkMarketingFields(request);
+      }
       return Optional.empty();
     } catch (Rejected rejected) {
       return Optional.of(rejected.error);
@@ -82,6 +99,22 @@ final class SendRequestValidator {
       if (opaque.textValue().length() > MAX_OPAQUE_DATA) {
         throw rejected(BAD_VALUE, "biz_opaque_callback_data is longer than 512 characters");
       }
+    }
+  }
+
+  private static void checkMarketingFields(JsonNode request) throws Rejected {
+    JsonNode policy = request.get("product_policy");
+    if (policy != null && !(policy.isTextual() && PRODUCT_POLICIES.contains(policy.textValue()))) {
+      throw rejected(STRUCTURE, "product_policy must be CLOUD_API_FALLBACK or STRICT");
+    }
+    JsonNode sharing = request.get("message_activity_sharing");
+    if (sharing != null && !sharing.isBoolean()) {
+      throw rejected(STRUCTURE, "message_activity_sharing must be a boolean");
+    }
+    JsonNode recipientType = request.get("recipient_type");
+    if (recipientType != null
+        && !(recipientType.isTextual() && "individual".equals(recipientType.textValue()))) {
+      throw rejected(STRUCTURE, "recipient_type must be \"individual\"");
     }
   }
 

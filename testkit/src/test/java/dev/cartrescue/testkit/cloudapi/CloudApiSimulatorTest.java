@@ -189,6 +189,84 @@ class CloudApiSimulatorTest {
             });
   }
 
+  private static final String MARKETING_PATH = "/v23.0/106540352242922/marketing_messages";
+
+  @Test
+  void acceptsTheSameTemplateOnTheMarketingMessagesApiAndRecordsTheEndpoint() throws Exception {
+    String marketing =
+        mutate(
+            VALID,
+            r -> {
+              r.put("recipient_type", "individual");
+              r.put("product_policy", "STRICT");
+              r.put("message_activity_sharing", false);
+            });
+
+    HttpResponse<String> response = post(MARKETING_PATH, TOKEN, marketing);
+    post(SEND_PATH, TOKEN, mutate(VALID, r -> r.put("to", "+33612345679")));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(response.body());
+    assertThat(answer.path("messages").path(0).path("message_status").asText())
+        .isEqualTo("accepted");
+    assertThat(simulator.received())
+        .extracting(ReceivedMessage::endpoint, ReceivedMessage::to)
+        .containsExactly(
+            tuple("marketing_messages", "+33612345678"), tuple("messages", "+33612345679"));
+    assertThat(simulator.requests())
+        .extracting(ReceivedRequest::endpoint)
+        .containsExactly("marketing_messages", "messages");
+  }
+
+  @Test
+  void theProductPolicyIsOptionalOnTheMarketingMessagesApiAsInMetasSchema() throws Exception {
+    assertThat(post(MARKETING_PATH, TOKEN, VALID).statusCode()).isEqualTo(200);
+  }
+
+  static Stream<Arguments> invalidMarketingFields() {
+    return Stream.of(
+        rejection("unknown product policy", r -> r.put("product_policy", "LOOSE"), 100),
+        rejection("lowercase product policy", r -> r.put("product_policy", "strict"), 100),
+        rejection("product policy as a number", r -> r.put("product_policy", 1), 100),
+        rejection("activity sharing as text", r -> r.put("message_activity_sharing", "yes"), 100),
+        rejection("recipient type group", r -> r.put("recipient_type", "group"), 100),
+        rejection("not a template", r -> r.put("type", "text"), 131009));
+  }
+
+  @ParameterizedTest(name = "{0} -> {2}")
+  @MethodSource("invalidMarketingFields")
+  void rejectsInvalidMarketingFieldsWithCode100(String name, String body, int expectedCode)
+      throws Exception {
+    HttpResponse<String> response = post(MARKETING_PATH, TOKEN, body);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertMetaError(response, expectedCode);
+    assertThat(simulator.received()).isEmpty();
+  }
+
+  @Test
+  void ignoresTheMarketingFieldsOnMessages() throws Exception {
+    String body = mutate(VALID, r -> r.put("product_policy", "LOOSE"));
+
+    assertThat(post(SEND_PATH, TOKEN, body).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void refusesMarketingMessagesWith131055UntilTheBusinessIsOnboarded() throws Exception {
+    simulator.refuseMarketingMessages(true);
+
+    HttpResponse<String> refused = post(MARKETING_PATH, TOKEN, VALID);
+    HttpResponse<String> cloudApi = post(SEND_PATH, TOKEN, VALID);
+    simulator.refuseMarketingMessages(false);
+    HttpResponse<String> onboarded =
+        post(MARKETING_PATH, TOKEN, mutate(VALID, r -> r.put("to", "+33612345679")));
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertMetaError(refused, 131055);
+    assertThat(cloudApi.statusCode()).isEqualTo(200);
+    assertThat(onboarded.statusCode()).isEqualTo(200);
+  }
+
   @Test
   void rejectsABodyThatIsNotJson() throws Exception {
     HttpResponse<String> response = post(SEND_PATH, TOKEN, "to=+33612345678");
@@ -420,11 +498,13 @@ class CloudApiSimulatorTest {
     simulator.limitThroughput(1);
     simulator.approveLanguages("de");
     simulator.noAnswerNext(3);
+    simulator.refuseMarketingMessages(true);
 
     simulator.reset();
 
     assertThat(post(SEND_PATH, TOKEN, VALID).statusCode()).isEqualTo(200);
     assertThat(post(SEND_PATH, TOKEN, VALID).statusCode()).isEqualTo(200);
+    assertThat(post(MARKETING_PATH, TOKEN, VALID).statusCode()).isEqualTo(200);
   }
 
   @Test

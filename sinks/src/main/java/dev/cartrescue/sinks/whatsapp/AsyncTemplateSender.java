@@ -144,7 +144,7 @@ public class AsyncTemplateSender<T> extends RichAsyncFunction<T, Delivery<T>> {
     LOG.info(
         "{} sends to {} at most every {} ms, holds up to {} messages, token from {}",
         name,
-        settings.messagesUri(),
+        settings.sendUri(),
         pacer.spacing().toMillis(),
         maxInFlight,
         accessToken.source());

@@ -41,7 +41,9 @@ public final class CloudApiClient implements AutoCloseable {
 
   private final PoolingAsyncClientConnectionManager connectionManager;
   private final CloseableHttpAsyncClient http;
-  private final URI messagesUri;
+  private final URI sendUri;
+  private final CloudApiSettings.Endpoint endpoint;
+  private final CloudApiSettings.ProductPolicy productPolicy;
   private volatile String accessToken;
 
   /**
@@ -51,7 +53,9 @@ public final class CloudApiClient implements AutoCloseable {
    * @param maxConnections the most requests in flight at once; more wait for a connection
    */
   public CloudApiClient(CloudApiSettings settings, String accessToken, int maxConnections) {
-    this.messagesUri = settings.messagesUri();
+    this.sendUri = settings.sendUri();
+    this.endpoint = settings.endpoint();
+    this.productPolicy = settings.productPolicy();
     this.accessToken = accessToken;
     ConnectionConfig connections =
         ConnectionConfig.custom()
@@ -96,14 +100,14 @@ public final class CloudApiClient implements AutoCloseable {
   public CompletableFuture<AttemptResult> send(TemplateMessage message) {
     String body;
     try {
-      body = TemplateRequestBody.json(message);
+      body = TemplateRequestBody.json(message, endpoint, productPolicy);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(
           AttemptResult.failed(Kind.PERMANENT, null, SendResult.INVALID_REQUEST, e.getMessage()));
     }
     String token = accessToken;
     SimpleHttpRequest request =
-        SimpleRequestBuilder.post(messagesUri)
+        SimpleRequestBuilder.post(sendUri)
             .setHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
             .setHeader(HttpHeaders.ACCEPT, "application/json")
             .setBody(body, ContentType.APPLICATION_JSON)

@@ -21,10 +21,14 @@ final class CloudApiErrors {
    * Codes Meta documents as final, kept explicit so that an unusual HTTP status (a 5xx carrying
    * one) cannot make them retried: bad requests, template problems (132000-132016), opt-out
    * (131050), undeliverable (131026), outside the service window (131047), healthy-ecosystem hold
-   * back (131049: Meta asks not to retry within 24 h), account restrictions.
+   * back (131049: Meta asks not to retry within 24 h), account restrictions, and the Marketing
+   * Messages API's refusal (131055, "method not allowed": a template that is not a marketing one,
+   * or a business that has not accepted that API's terms in Meta's tools; the same for every
+   * message, so another try cannot help).
    */
   private static final Set<Integer> PERMANENT =
-      Set.of(100, 368, 130403, 131008, 131009, 131026, 131031, 131047, 131049, 131050, 133010);
+      Set.of(
+          100, 368, 130403, 131008, 131009, 131026, 131031, 131047, 131049, 131050, 131055, 133010);
 
   /** The pair rate limit: one message per 6 s to the same user; Meta asks for 4^n s backoff. */
   static final int PAIR_RATE_LIMIT = 131056;

@@ -30,6 +30,41 @@ public final class CloudApiSettings implements Serializable {
   public static final Duration DEFAULT_AUTH_PROBE_INTERVAL = Duration.ofMinutes(1);
   public static final Duration DEFAULT_EXPECTED_LATENCY = Duration.ofSeconds(1);
 
+  /**
+   * Where templates are sent: {@code /messages} (the Cloud API's one endpoint for every message) or
+   * {@code /marketing_messages} (the Marketing Messages API, the route Meta recommends for
+   * marketing templates: the same body, with delivery optimisation and conversion metrics).
+   */
+  public enum Endpoint {
+    MESSAGES("messages"),
+    MARKETING_MESSAGES("marketing_messages");
+
+    /** The last segment of the send path. */
+    public final String path;
+
+    Endpoint(String path) {
+      this.path = path;
+    }
+
+    @Override
+    public String toString() {
+      return path;
+    }
+  }
+
+  /**
+   * The Marketing Messages API's {@code product_policy}: {@code CLOUD_API_FALLBACK} lets Meta send
+   * through the Cloud API when the Marketing Messages API cannot take the message, {@code STRICT}
+   * refuses it instead. Sent only with {@link Endpoint#MARKETING_MESSAGES}.
+   */
+  public enum ProductPolicy {
+    CLOUD_API_FALLBACK,
+    STRICT
+  }
+
+  public static final Endpoint DEFAULT_ENDPOINT = Endpoint.MESSAGES;
+  public static final ProductPolicy DEFAULT_PRODUCT_POLICY = ProductPolicy.CLOUD_API_FALLBACK;
+
   private static final Pattern API_VERSION = Pattern.compile("v\\d+\\.\\d+");
   private static final Pattern PHONE_NUMBER_ID = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -37,6 +72,8 @@ public final class CloudApiSettings implements Serializable {
   private final String apiVersion;
   private final String phoneNumberId;
   private final String accessTokenFile;
+  private final Endpoint endpoint;
+  private final ProductPolicy productPolicy;
   private final double rateLimitPerSecond;
   private final Duration connectTimeout;
   private final Duration responseTimeout;
@@ -52,6 +89,8 @@ public final class CloudApiSettings implements Serializable {
     this.apiVersion = required(builder.apiVersion, "apiVersion");
     this.phoneNumberId = required(builder.phoneNumberId, "phoneNumberId");
     this.accessTokenFile = builder.accessTokenFile;
+    this.endpoint = required(builder.endpoint, "endpoint");
+    this.productPolicy = required(builder.productPolicy, "productPolicy");
     this.rateLimitPerSecond = builder.rateLimitPerSecond;
     this.connectTimeout = positive(builder.connectTimeout, "connectTimeout");
     this.responseTimeout = positive(builder.responseTimeout, "responseTimeout");
@@ -141,9 +180,18 @@ public final class CloudApiSettings implements Serializable {
     return expectedLatency;
   }
 
-  /** {@code {baseUrl}/{apiVersion}/{phoneNumberId}/messages}. */
-  public URI messagesUri() {
-    return URI.create(baseUrl + "/" + apiVersion + "/" + phoneNumberId + "/messages");
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** Sent with {@link Endpoint#MARKETING_MESSAGES} only. */
+  public ProductPolicy productPolicy() {
+    return productPolicy;
+  }
+
+  /** {@code {baseUrl}/{apiVersion}/{phoneNumberId}/{endpoint}}: where a template is sent. */
+  public URI sendUri() {
+    return URI.create(baseUrl + "/" + apiVersion + "/" + phoneNumberId + "/" + endpoint.path);
   }
 
   private void validate() {
@@ -209,6 +257,8 @@ public final class CloudApiSettings implements Serializable {
         && apiVersion.equals(that.apiVersion)
         && phoneNumberId.equals(that.phoneNumberId)
         && Objects.equals(accessTokenFile, that.accessTokenFile)
+        && endpoint == that.endpoint
+        && productPolicy == that.productPolicy
         && Double.compare(rateLimitPerSecond, that.rateLimitPerSecond) == 0
         && connectTimeout.equals(that.connectTimeout)
         && responseTimeout.equals(that.responseTimeout)
@@ -227,6 +277,8 @@ public final class CloudApiSettings implements Serializable {
         apiVersion,
         phoneNumberId,
         accessTokenFile,
+        endpoint,
+        productPolicy,
         rateLimitPerSecond,
         connectTimeout,
         responseTimeout,
@@ -248,6 +300,10 @@ public final class CloudApiSettings implements Serializable {
         + phoneNumberId
         + ", accessTokenFile="
         + accessTokenFile
+        + ", endpoint="
+        + endpoint
+        + ", productPolicy="
+        + productPolicy
         + ", rateLimitPerSecond="
         + rateLimitPerSecond
         + ", connectTimeout="
@@ -275,6 +331,8 @@ public final class CloudApiSettings implements Serializable {
     private String apiVersion = DEFAULT_API_VERSION;
     private String phoneNumberId;
     private String accessTokenFile;
+    private Endpoint endpoint = DEFAULT_ENDPOINT;
+    private ProductPolicy productPolicy = DEFAULT_PRODUCT_POLICY;
     private double rateLimitPerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
@@ -311,6 +369,16 @@ public final class CloudApiSettings implements Serializable {
     /** Null (the default) reads the token from the environment instead. */
     public Builder accessTokenFile(Path accessTokenFile) {
       this.accessTokenFile = accessTokenFile == null ? null : accessTokenFile.toString();
+      return this;
+    }
+
+    public Builder endpoint(Endpoint endpoint) {
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    public Builder productPolicy(ProductPolicy productPolicy) {
+      this.productPolicy = productPolicy;
       return this;
     }
 

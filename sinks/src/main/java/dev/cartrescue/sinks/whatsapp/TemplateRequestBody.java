@@ -3,6 +3,8 @@ package dev.cartrescue.sinks.whatsapp;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cartrescue.sinks.whatsapp.CloudApiSettings.Endpoint;
+import dev.cartrescue.sinks.whatsapp.CloudApiSettings.ProductPolicy;
 
 /**
  * The JSON body of a template send:
@@ -19,18 +21,35 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * A component whose parameter is absent is left out, for templates without that part; the button
  * indexes stay those of the template.
+ *
+ * <p>To the Marketing Messages API ({@code /marketing_messages}) the same body goes, plus {@code
+ * "recipient_type":"individual"} (Meta's schema for that endpoint requires it; {@code /messages}
+ * takes it as the default) and {@code "product_policy"}, which belongs to that endpoint only. The
+ * optional {@code message_activity_sharing} is left out, to Meta's default.
  */
 final class TemplateRequestBody {
 
   private TemplateRequestBody() {}
 
   /**
+   * The body for this endpoint.
+   *
+   * @param productPolicy sent with {@link Endpoint#MARKETING_MESSAGES} only, and always there (Meta
+   *     makes it optional; the job states it rather than rely on an undocumented default); ignored
+   *     otherwise
    * @throws IllegalArgumentException when {@code to}, {@code templateName} or {@code languageCode}
-   *     is missing, or a body parameter is null
+   *     is missing, a body parameter is null, or a marketing message has no product policy
    */
-  static String json(TemplateMessage message) {
+  static String json(TemplateMessage message, Endpoint endpoint, ProductPolicy productPolicy) {
+    boolean marketing = endpoint == Endpoint.MARKETING_MESSAGES;
+    if (marketing && productPolicy == null) {
+      throw new IllegalArgumentException("a marketing message needs a product policy");
+    }
     ObjectNode root = JsonNodeFactory.instance.objectNode();
     root.put("messaging_product", "whatsapp");
+    if (marketing) {
+      root.put("recipient_type", "individual");
+    }
     root.put("to", required(message.to, "to"));
     root.put("type", "template");
     ObjectNode template = root.putObject("template");
@@ -57,6 +76,9 @@ final class TemplateRequestBody {
     }
     if (message.bizOpaqueCallbackData != null) {
       root.put("biz_opaque_callback_data", message.bizOpaqueCallbackData);
+    }
+    if (marketing) {
+      root.put("product_policy", productPolicy.name());
     }
     return root.toString();
   }

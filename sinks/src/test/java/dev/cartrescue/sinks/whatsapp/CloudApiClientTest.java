@@ -89,6 +89,31 @@ class CloudApiClientTest {
   }
 
   @Test
+  void sendsToTheMarketingMessagesApiWithTheProductPolicy() throws Exception {
+    CloudApiSettings settings =
+        CloudApiSettings.builder()
+            .baseUrl(simulator.baseUrl())
+            .phoneNumberId(PHONE_NUMBER_ID)
+            .endpoint(CloudApiSettings.Endpoint.MARKETING_MESSAGES)
+            .productPolicy(CloudApiSettings.ProductPolicy.STRICT)
+            .build();
+
+    AttemptResult result;
+    try (CloudApiClient client = new CloudApiClient(settings, TOKEN, 4)) {
+      result = send(client, message());
+    }
+
+    assertThat(result.kind()).isEqualTo(Kind.ACCEPTED);
+    assertThat(simulator.received())
+        .singleElement()
+        .satisfies(
+            received -> {
+              assertThat(received.endpoint()).isEqualTo("marketing_messages");
+              assertThat(received.body().path("product_policy").asText()).isEqualTo("STRICT");
+            });
+  }
+
+  @Test
   void returnsTheMessageIdTheCloudApiGives() throws Exception {
     AttemptResult result;
     try (CloudApiClient client = client(simulator.baseUrl())) {
@@ -118,6 +143,7 @@ class CloudApiClientTest {
     "400, 131009, PERMANENT, permanent_error",
     "400, 368, PERMANENT, permanent_error",
     "500, 133010, PERMANENT, permanent_error",
+    "500, 131055, PERMANENT, permanent_error",
     "400, 987654, PERMANENT, permanent_error",
     "401, 190, UNAUTHORIZED, unauthorized",
     "403, 10, UNAUTHORIZED, unauthorized",

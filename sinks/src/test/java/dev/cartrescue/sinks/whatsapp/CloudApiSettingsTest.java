@@ -20,10 +20,28 @@ class CloudApiSettingsTest {
   void defaultsToMetasGraphApiAtEightyMessagesPerSecond() {
     CloudApiSettings settings = CloudApiSettings.builder().phoneNumberId("106540352242922").build();
 
-    assertThat(settings.messagesUri())
+    assertThat(settings.sendUri())
         .isEqualTo(URI.create("https://graph.facebook.com/v24.0/106540352242922/messages"));
+    assertThat(settings.endpoint()).isEqualTo(CloudApiSettings.Endpoint.MESSAGES);
+    assertThat(settings.productPolicy())
+        .isEqualTo(CloudApiSettings.ProductPolicy.CLOUD_API_FALLBACK);
     assertThat(settings.rateLimitPerSecond()).isEqualTo(80);
     assertThat(settings.accessTokenFile()).isNull();
+  }
+
+  @Test
+  void sendsToTheMarketingMessagesApiWhenToldTo() {
+    CloudApiSettings settings =
+        CloudApiSettings.builder()
+            .phoneNumberId("106540352242922")
+            .endpoint(CloudApiSettings.Endpoint.MARKETING_MESSAGES)
+            .productPolicy(CloudApiSettings.ProductPolicy.STRICT)
+            .build();
+
+    assertThat(settings.sendUri())
+        .isEqualTo(
+            URI.create("https://graph.facebook.com/v24.0/106540352242922/marketing_messages"));
+    assertThat(settings.productPolicy()).isEqualTo(CloudApiSettings.ProductPolicy.STRICT);
   }
 
   @Test
@@ -35,7 +53,7 @@ class CloudApiSettingsTest {
             .phoneNumberId("1065")
             .build();
 
-    assertThat(settings.messagesUri())
+    assertThat(settings.sendUri())
         .isEqualTo(URI.create("http://127.0.0.1:8080/v24.0/1065/messages"));
   }
 
@@ -47,6 +65,8 @@ class CloudApiSettingsTest {
         b -> b.baseUrl("ftp://graph.facebook.com"),
         b -> b.apiVersion("23"),
         b -> b.accessTokenFile(" "),
+        b -> b.endpoint(null),
+        b -> b.productPolicy(null),
         b -> b.rateLimitPerSecond(0),
         b -> b.rateLimitPerSecond(Double.NaN),
         b -> b.connectTimeout(Duration.ZERO),

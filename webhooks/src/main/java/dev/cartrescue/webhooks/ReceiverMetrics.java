@@ -117,7 +117,7 @@ final class ReceiverMetrics {
         verifications.sum());
     s.append("# HELP ")
         .append(PREFIX)
-        .append("in_flight Requests being handled.\n# TYPE ")
+        .append("in_flight Requests being handled, this one included.\n# TYPE ")
         .append(PREFIX)
         .append("in_flight gauge\n")
         .append(PREFIX)

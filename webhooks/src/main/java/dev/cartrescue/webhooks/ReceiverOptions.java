@@ -250,6 +250,7 @@ public final class ReceiverOptions {
             String.join(
                 "\n",
                 "usage: ./cart-rescue webhooks [--config FILE] [--key value ...]",
+                "   or: java -jar cart-rescue-webhooks.jar [--config FILE] [--key value ...]",
                 "Receives Meta's WhatsApp webhooks on /webhooks/whatsapp: checks each POST's",
                 "X-Hub-Signature-256 and writes the body to Kafka, answering 200 only once Kafka has",
                 "it (503 when it cannot, so that Meta retries); answers the verification GET. Also",

@@ -3,7 +3,7 @@ package dev.cartrescue.local;
 import dev.cartrescue.job.Version;
 import java.util.Arrays;
 
-/** {@code ./cart-rescue run|demo|bench [options]}: the job on this machine. */
+/** {@code ./cart-rescue run|demo|bench|webhooks [options]}: the job on this machine. */
 public final class CartRescueCli {
   private CartRescueCli() {}
 
@@ -14,6 +14,7 @@ public final class CartRescueCli {
       case "run" -> LocalRun.main(rest);
       case "demo" -> Demo.main(rest);
       case "bench" -> dev.cartrescue.local.bench.Bench.main(rest);
+      case "webhooks" -> dev.cartrescue.webhooks.WebhooksMain.main(rest);
       case "help", "--help", "-h" -> System.out.println(usage());
       case "version", "--version" -> System.out.println(Version.describe());
       default -> {
@@ -32,6 +33,8 @@ public final class CartRescueCli {
         "         runs everything locally: Kafka, a Cloud API simulator, shoppers and the job",
         "       ./cart-rescue bench [--contacts N] [--events N] [--mix worst|realistic] [--rounds N]",
         "         measures the job against a pass-through job on a local broker (bench --help)",
+        "       ./cart-rescue webhooks --kafka.bootstrap-servers HOST:PORT [--key value ...]",
+        "         receives Meta's WhatsApp webhooks and writes them to Kafka (webhooks --help)",
         "       ./cart-rescue --version",
         "         prints the version",
         "run --help and demo --help list their options (the job's: docs/contract.md, section 5).");

@@ -5,6 +5,7 @@ import dev.cartrescue.job.records.CappingEvent;
 import dev.cartrescue.job.records.ClickEvent;
 import dev.cartrescue.job.records.ClickEvent.Kind;
 import dev.cartrescue.job.records.ContactProfile;
+import dev.cartrescue.job.records.WebhookEvent;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -73,6 +74,39 @@ public final class Carts {
     p.language = "fr";
     p.updatedAt = updatedAt;
     return p;
+  }
+
+  /** A customer's text message from a WhatsApp number (digits, as Meta's {@code wa_id}). */
+  public static WebhookEvent textFrom(String waId, String text, long at) {
+    WebhookEvent e = webhookEvent(WebhookEvent.Kind.TEXT, at);
+    e.messageId = "wamid.in-" + waId + "-" + at;
+    e.waId = waId;
+    e.text = text;
+    return e;
+  }
+
+  /** A marketing preference, {@code stop} or {@code resume}. */
+  public static WebhookEvent preferenceOf(String waId, String value, long at) {
+    WebhookEvent e = webhookEvent(WebhookEvent.Kind.PREFERENCE, at);
+    e.waId = waId;
+    e.preference = value;
+    return e;
+  }
+
+  /** A message's status webhook; {@code callbackData} as the job sent it, or null. */
+  public static WebhookEvent status(String messageId, String status, long at, String callbackData) {
+    WebhookEvent e = webhookEvent(WebhookEvent.Kind.STATUS, at);
+    e.messageId = messageId;
+    e.status = status;
+    e.callbackData = callbackData;
+    return e;
+  }
+
+  private static WebhookEvent webhookEvent(WebhookEvent.Kind kind, long at) {
+    WebhookEvent e = new WebhookEvent();
+    e.kind = kind;
+    e.timestamp = at;
+    return e;
   }
 
   public static CappingEvent capping(String contact, long at) {

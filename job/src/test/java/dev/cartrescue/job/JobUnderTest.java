@@ -83,6 +83,7 @@ public final class JobUnderTest implements AutoCloseable {
     options.put("topic.capping", "whatsapp-cart-recovery-capping");
     options.put("topic.outcomes", "cart-recovery-outcomes");
     options.put("topic.dead-letter", "cart-recovery-dead-letter");
+    options.put("topic.webhooks", "whatsapp-webhooks");
     options.put("rule.abandon-after", "PT3S");
     options.put("watermark.out-of-orderness", "PT1S");
     options.put("watermark.idle-advance", "PT2S");
@@ -242,6 +243,16 @@ public final class JobUnderTest implements AutoCloseable {
     return events;
   }
 
+  /** The delivery statuses of the job started last. */
+  public List<JsonNode> deliveries() {
+    return validated(read(startedOptions().deliveriesTopic), "outputs/delivery-status");
+  }
+
+  /** The consent changes of the job started last. */
+  public List<JsonNode> consentChanges() {
+    return validated(read(startedOptions().consentChangesTopic), "outputs/consent-change");
+  }
+
   /** The dead letters of the job started last. */
   public List<JsonNode> deadLetters() {
     return validated(read(startedOptions().deadLetterTopic), "outputs/dead-letter");
@@ -352,13 +363,32 @@ public final class JobUnderTest implements AutoCloseable {
         given.get("topic.contacts"),
         given.get("topic.capping"),
         given.get("topic.outcomes"),
-        given.get("topic.dead-letter"));
+        given.get("topic.dead-letter"),
+        given.get("topic.webhooks"),
+        given.getOrDefault("topic.deliveries", "cart-recovery-deliveries"),
+        given.getOrDefault("topic.consent-changes", "consent-changes"));
   }
 
   private void prime(CartRescueOptions o) {
     prime(o, o.clickstreamTopic, c -> ShopRecords.pageView(c, PRIMER_TIME).epochMillis());
     prime(o, o.contactsTopic, c -> ShopRecords.profile(c).updatedAt(PRIMER_TIME).epochMillis());
     prime(o, o.cappingTopic, c -> ShopRecords.capping(c, PRIMER_TIME).epochMillis());
+    int count = KafkaInputs.partitions(o.kafka, o.webhooksTopic);
+    for (int partition = 0; partition < count; partition++) {
+      String contact = primerContact(partition, count);
+      kafka.send(o.webhooksTopic, contact, primerStatus(contact, PRIMER_TIME));
+    }
+  }
+
+  /** A status notification of a message no test sent, at {@code time}. */
+  public static String primerStatus(String name, long time) {
+    return "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"primer\",\"changes\":["
+        + "{\"field\":\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"statuses\":["
+        + "{\"id\":\"wamid.primer-"
+        + name
+        + "\",\"status\":\"sent\",\"timestamp\":\""
+        + time / 1000
+        + "\"}]}}]}]}";
   }
 
   /** One record in each partition: the {@code primer} of a contact of that partition. */

@@ -210,7 +210,10 @@ public final class Demo implements AutoCloseable {
         jobOptions.contactsTopic,
         jobOptions.cappingTopic,
         jobOptions.outcomesTopic,
-        jobOptions.deadLetterTopic);
+        jobOptions.deadLetterTopic,
+        jobOptions.webhooksTopic,
+        jobOptions.deliveriesTopic,
+        jobOptions.consentChangesTopic);
 
     awaitGroupCoordinator();
     checkNotStopped();

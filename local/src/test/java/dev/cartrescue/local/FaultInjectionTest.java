@@ -128,7 +128,8 @@ class FaultInjectionTest {
           "contacts",
           "whatsapp-cart-recovery-capping",
           "cart-recovery-outcomes",
-          "cart-recovery-dead-letter");
+          "cart-recovery-dead-letter",
+          "whatsapp-webhooks");
 
       Shoppers shoppers = new Shoppers(kafka);
       Thread shopping = new Thread(shoppers, "shoppers");

@@ -75,7 +75,8 @@ class ReplayRestoreTest {
           "contacts",
           CrashAudit.CAPPING,
           CrashAudit.OUTCOMES,
-          "cart-recovery-dead-letter");
+          "cart-recovery-dead-letter",
+          "whatsapp-webhooks");
       long now = System.currentTimeMillis();
       long firstCart = now - Duration.ofHours(3).toMillis();
       for (int n = 0; n < CARTS; n++) {

@@ -49,6 +49,9 @@ public final class CartRescueOptions {
   public final String cappingTopic;
   public final String outcomesTopic;
   public final String deadLetterTopic;
+  public final String webhooksTopic;
+  public final String deliveriesTopic;
+  public final String consentChangesTopic;
   public final RuleSettings rule;
   public final Duration outOfOrderness;
 
@@ -93,6 +96,9 @@ public final class CartRescueOptions {
     cappingTopic = required(JobOptions.CAPPING_TOPIC);
     outcomesTopic = required(JobOptions.OUTCOMES_TOPIC);
     deadLetterTopic = required(JobOptions.DEAD_LETTER_TOPIC);
+    webhooksTopic = required(JobOptions.WEBHOOKS_TOPIC);
+    deliveriesTopic = required(JobOptions.DELIVERIES_TOPIC);
+    consentChangesTopic = required(JobOptions.CONSENT_CHANGES_TOPIC);
 
     rule =
         new RuleSettings(
@@ -117,6 +123,8 @@ public final class CartRescueOptions {
             .apiVersion(required(JobOptions.API_VERSION))
             .phoneNumberId(required(JobOptions.PHONE_NUMBER_ID))
             .accessTokenFile(optional(JobOptions.ACCESS_TOKEN_FILE))
+            .endpoint(get(JobOptions.ENDPOINT, "`messages` or `marketing_messages`"))
+            .productPolicy(get(JobOptions.PRODUCT_POLICY, "`CLOUD_API_FALLBACK` or `STRICT`"))
             .rateLimitPerSecond(rate)
             .connectTimeout(positiveDuration(JobOptions.CONNECT_TIMEOUT))
             .responseTimeout(positiveDuration(JobOptions.RESPONSE_TIMEOUT))

@@ -87,6 +87,26 @@ public final class JobOptions {
           .defaultValue("cart-recovery-dead-letter")
           .withDescription("unreadable input records are written here with their reason (§3)");
 
+  public static final ConfigOption<String> WEBHOOKS_TOPIC =
+      ConfigOptions.key("topic.webhooks")
+          .stringType()
+          .defaultValue("whatsapp-webhooks")
+          .withDescription(
+              "the webhook notifications Meta posted, as the receiver wrote them: statuses,"
+                  + " replies, opt-outs (§2)");
+
+  public static final ConfigOption<String> DELIVERIES_TOPIC =
+      ConfigOptions.key("topic.deliveries")
+          .stringType()
+          .defaultValue("cart-recovery-deliveries")
+          .withDescription("one record per sent cart and status (delivered, read, failed) (§3)");
+
+  public static final ConfigOption<String> CONSENT_CHANGES_TOPIC =
+      ConfigOptions.key("topic.consent-changes")
+          .stringType()
+          .defaultValue("consent-changes")
+          .withDescription("one record per opt-out or opt-in the job heard, for the CRM (§3)");
+
   public static final ConfigOption<Duration> ABANDON_AFTER =
       ConfigOptions.key("rule.abandon-after")
           .durationType()
@@ -154,6 +174,22 @@ public final class JobOptions {
               "the file holding the Cloud API access token; without it the environment variable `"
                   + CartRescueJob.TOKEN_ENVIRONMENT_VARIABLE
                   + "`. The token itself is never an option");
+
+  public static final ConfigOption<CloudApiSettings.Endpoint> ENDPOINT =
+      ConfigOptions.key("whatsapp.endpoint")
+          .enumType(CloudApiSettings.Endpoint.class)
+          .defaultValue(CloudApiSettings.DEFAULT_ENDPOINT)
+          .withDescription(
+              "where templates are sent: `messages` (the Cloud API) or `marketing_messages` (the"
+                  + " Marketing Messages API, which Meta recommends for marketing templates)");
+
+  public static final ConfigOption<CloudApiSettings.ProductPolicy> PRODUCT_POLICY =
+      ConfigOptions.key("whatsapp.product-policy")
+          .enumType(CloudApiSettings.ProductPolicy.class)
+          .defaultValue(CloudApiSettings.DEFAULT_PRODUCT_POLICY)
+          .withDescription(
+              "with `marketing_messages`: `CLOUD_API_FALLBACK` (Meta may send through the Cloud"
+                  + " API instead) or `STRICT`");
 
   public static final ConfigOption<String> TEMPLATE =
       ConfigOptions.key("whatsapp.template")
@@ -249,6 +285,9 @@ public final class JobOptions {
           CAPPING_TOPIC,
           OUTCOMES_TOPIC,
           DEAD_LETTER_TOPIC,
+          WEBHOOKS_TOPIC,
+          DELIVERIES_TOPIC,
+          CONSENT_CHANGES_TOPIC,
           ABANDON_AFTER,
           RECENT_PURCHASE,
           CAPPING_PERIOD,
@@ -259,6 +298,8 @@ public final class JobOptions {
           API_VERSION,
           PHONE_NUMBER_ID,
           ACCESS_TOKEN_FILE,
+          ENDPOINT,
+          PRODUCT_POLICY,
           TEMPLATE,
           LANGUAGE,
           RATE_LIMIT,

@@ -1,13 +1,22 @@
 package dev.cartrescue.job.pipeline;
 
+import dev.cartrescue.job.feedback.ConsentByNumber;
+import dev.cartrescue.job.feedback.ContactNumbers;
+import dev.cartrescue.job.feedback.DeliveryStatuses;
+import dev.cartrescue.job.feedback.NumberSignal;
+import dev.cartrescue.job.feedback.WebhookEvents;
 import dev.cartrescue.job.records.AbandonedCart;
 import dev.cartrescue.job.records.CappingEvent;
 import dev.cartrescue.job.records.CartDecision;
 import dev.cartrescue.job.records.ClickEvent;
+import dev.cartrescue.job.records.ConsentChange;
 import dev.cartrescue.job.records.ContactProfile;
 import dev.cartrescue.job.records.ContactSignal;
+import dev.cartrescue.job.records.DeliveryStatus;
 import dev.cartrescue.job.records.Outcome;
 import dev.cartrescue.job.records.RecordedOutcome;
+import dev.cartrescue.job.records.WebhookEvent;
+import dev.cartrescue.job.records.WebhookNotification;
 import dev.cartrescue.job.rule.AbandonedCartEmitter;
 import dev.cartrescue.job.rule.AbandonmentPattern;
 import dev.cartrescue.job.rule.ClickstreamCleaner;
@@ -36,6 +45,10 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * profiles ────────────────────────────────────────────────────────────────────────────────────────┤
  * capping events ──────────────────────────────────────────────────────────────────────────────────┤
  * recorded outcomes (what the sender's results came to, read back) ─ failed sends ─────────────────┤
+ *    │  └ sent ─ keyBy message id ─┐                                                                 │
+ * webhooks ─ statuses ─────────────┴ delivery statuses ─ deliveries     consent changes ────────────┤
+ *    └ replies, preferences ─ keyBy number ─ consent by number ─────────┘ (also written out)         │
+ * profiles ─ keyBy contact ─ contact numbers ─┘                                                       │
  *                                                                   keyBy contact ─ eligibility at D
  *                                          ┌─ suppressed (reason) ────────────────────────┐      │
  *                                          │                                              ├─ outcomes
@@ -55,10 +68,19 @@ public final class CartRescueTopology {
       DataStream<ClickEvent> clicks,
       DataStream<ContactProfile> profiles,
       DataStream<CappingEvent> cappingEvents,
-      DataStream<RecordedOutcome> recordedOutcomes) {}
+      DataStream<RecordedOutcome> recordedOutcomes,
+      DataStream<WebhookNotification> webhooks) {}
 
-  /** What the rule decides: one outcome per abandoned cart, one capping event per accepted send. */
-  public record Outputs(DataStream<Outcome> outcomes, DataStream<CappingEvent> cappingEvents) {}
+  /**
+   * What the rule decides: one outcome per abandoned cart, one capping event per accepted send; and
+   * what it heard back: one delivery status per sent cart and status, one record per consent
+   * change.
+   */
+  public record Outputs(
+      DataStream<Outcome> outcomes,
+      DataStream<CappingEvent> cappingEvents,
+      DataStream<DeliveryStatus> deliveries,
+      DataStream<ConsentChange> consentChanges) {}
 
   /**
    * Sends each decision's message and emits one delivery per decision, never failing the job; the
@@ -105,6 +127,8 @@ public final class CartRescueTopology {
     DataStream<RecordedOutcome> failedSends =
         in.recordedOutcomes().filter(RecordedOutcome::isFailedSend).name("failed sends");
 
+    Feedback feedback = feedback(in);
+
     DataStream<ContactSignal> signals =
         cartEvents
             .map(ContactSignal::of)
@@ -112,7 +136,8 @@ public final class CartRescueTopology {
             .union(
                 in.profiles().map(ContactSignal::of).name("profile signals"),
                 in.cappingEvents().map(ContactSignal::of).name("capping signals"),
-                failedSends.map(ContactSignal::of).name("failed send signals"),
+                failedSends.map(ContactSignal::of).name("signals"),
+                feedback.consentChanges().map(ContactSignal::of).name("consent signals"),
                 abandonedCarts.map(ContactSignal::of).name("abandoned cart signals"));
 
     SingleOutputStreamOperator<CartDecision> decisions =
@@ -148,7 +173,52 @@ public final class CartRescueTopology {
             .map(CartRescueTopology::cappingOf)
             .name("capping events");
 
-    return new Outputs(outcomes, cappingEvents);
+    DataStream<ConsentChange> consentChanges =
+        feedback
+            .consentChanges()
+            .union(decisions.getSideOutput(EligibilityFunction.CONSENT_CHANGES));
+    return new Outputs(outcomes, cappingEvents, feedback.deliveries(), consentChanges);
+  }
+
+  private record Feedback(
+      DataStream<DeliveryStatus> deliveries, DataStream<ConsentChange> consentChanges) {}
+
+  /**
+   * What WhatsApp tells back (docs/webhooks.md): statuses tied to their carts by message id, and
+   * the users' opt-outs tied to their contacts by WhatsApp number.
+   */
+  private static Feedback feedback(Inputs in) {
+    SingleOutputStreamOperator<WebhookEvent> statuses =
+        in.webhooks()
+            .process(new WebhookEvents(), TypeInformation.of(WebhookEvent.class))
+            .name("events");
+
+    DataStream<RecordedOutcome> sentOutcomes =
+        in.recordedOutcomes().filter(RecordedOutcome::isSent).name("sent");
+    SingleOutputStreamOperator<DeliveryStatus> deliveries =
+        sentOutcomes
+            .keyBy(o -> o.messageId)
+            .connect(statuses.keyBy(e -> e.messageId))
+            .process(new DeliveryStatuses())
+            .uid("delivery-statuses")
+            .name("delivery statuses");
+
+    DataStream<NumberSignal> owners =
+        in.profiles()
+            .keyBy(p -> p.contactId)
+            .process(new ContactNumbers())
+            .uid("contact-numbers")
+            .name("contact numbers");
+    DataStream<ConsentChange> fromUsers =
+        statuses
+            .getSideOutput(WebhookEvents.FROM_USERS)
+            .union(owners, deliveries.getSideOutput(DeliveryStatuses.IDENTITIES))
+            .keyBy(s -> s.key)
+            .process(new ConsentByNumber())
+            .uid("consent-by-number")
+            .name("consent by number");
+    return new Feedback(
+        deliveries, fromUsers.union(deliveries.getSideOutput(DeliveryStatuses.CONSENT)));
   }
 
   /**

@@ -22,6 +22,8 @@ import dev.cartrescue.job.records.ContactProfileParser;
 import dev.cartrescue.job.records.OutputJson;
 import dev.cartrescue.job.records.RecordedOutcome;
 import dev.cartrescue.job.records.RecordedOutcomeParser;
+import dev.cartrescue.job.records.WebhookNotification;
+import dev.cartrescue.job.records.WebhookNotificationParser;
 import dev.cartrescue.job.rule.WallClock;
 import dev.cartrescue.sinks.whatsapp.Delivery;
 import dev.cartrescue.sinks.whatsapp.WhatsAppSender;
@@ -37,9 +39,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The topology's ports on Kafka and the Cloud API: the four input topics with their watermarks and
+ * The topology's ports on Kafka and the Cloud API: the five input topics with their watermarks and
  * partition-bounded parallelism, the dead-letter split of each, the WhatsApp sender with its send
- * ledger, and the one exactly-once sink for outcomes, capping events and dead letters.
+ * ledger, and the one exactly-once sink for everything the job writes.
  *
  * <p>Unlike the topology, this asks Kafka for partition counts and creates the send-ledger topic: a
  * missing topic or an unreachable broker stops the job before it starts.
@@ -81,7 +83,13 @@ public final class KafkaWiring {
             new RecordedOutcomeParser(),
             RecordedOutcome.class,
             outsideEventTime(),
-            false));
+            false),
+        read(
+            env,
+            "webhooks",
+            options.webhooksTopic,
+            new WebhookNotificationParser(),
+            WebhookNotification.class));
   }
 
   /** The Cloud API with the send ledger, which keeps a restart from sending a message again. */
@@ -101,12 +109,14 @@ public final class KafkaWiring {
   }
 
   /**
-   * Outcomes, capping events and the dead letters of every input, in one transaction per
-   * checkpoint.
+   * Outcomes, capping events, delivery statuses, consent changes and the dead letters of every
+   * input, in one transaction per checkpoint.
    */
   public void write(Outputs outputs) {
     String outcomesTopic = options.outcomesTopic;
     String cappingTopic = options.cappingTopic;
+    String deliveriesTopic = options.deliveriesTopic;
+    String consentChangesTopic = options.consentChangesTopic;
     String deadLetterTopic = options.deadLetterTopic;
     DataStream<OutputRecord> records =
         outputs
@@ -117,7 +127,19 @@ public final class KafkaWiring {
                 outputs
                     .cappingEvents()
                     .map(c -> new OutputRecord(cappingTopic, c.contactId, OutputJson.capping(c)))
-                    .name("capping records"));
+                    .name("capping records"),
+                outputs
+                    .deliveries()
+                    .map(
+                        d -> new OutputRecord(deliveriesTopic, d.contactId, OutputJson.delivery(d)))
+                    .name("delivery records"),
+                outputs
+                    .consentChanges()
+                    .map(
+                        c ->
+                            new OutputRecord(
+                                consentChangesTopic, c.contactId, OutputJson.consentChange(c)))
+                    .name("consent change records"));
     for (DataStream<DeadLetter> dead : deadLetters) {
       records =
           records.union(
@@ -127,7 +149,7 @@ public final class KafkaWiring {
     records
         .sinkTo(KafkaOutputs.exactlyOnce(options.kafka, transactionalIdPrefix()))
         .uid("kafka-outputs")
-        .name("outcomes, capping, dead letters (exactly once)");
+        .name("all outputs (exactly once)");
   }
 
   /**

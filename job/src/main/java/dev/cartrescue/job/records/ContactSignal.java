@@ -13,6 +13,9 @@ public class ContactSignal {
   /** A failed send read back from the outcomes topic (an opt-out among them). */
   public RecordedOutcome failedSend;
 
+  /** An opt-out or opt-in the contact made on WhatsApp (a STOP, a marketing preference). */
+  public ConsentChange consentChange;
+
   public ContactSignal() {}
 
   public static ContactSignal of(ClickEvent click) {
@@ -45,6 +48,12 @@ public class ContactSignal {
     return s;
   }
 
+  public static ContactSignal of(ConsentChange consentChange) {
+    ContactSignal s = new ContactSignal();
+    s.consentChange = consentChange;
+    return s;
+  }
+
   public String contactId() {
     if (click != null) {
       return click.contactId;
@@ -57,6 +66,9 @@ public class ContactSignal {
     }
     if (failedSend != null) {
       return failedSend.contactId;
+    }
+    if (consentChange != null) {
+      return consentChange.contactId;
     }
     return abandonedCart.contactId;
   }

@@ -34,6 +34,30 @@ public final class OutputJson {
     return Json.write(json);
   }
 
+  public static String delivery(DeliveryStatus d) {
+    ObjectNode json = NODES.objectNode();
+    json.put("contact_id", d.contactId);
+    json.put("cart_id", d.cartId);
+    json.put("deadline", iso(d.deadline));
+    json.put("message_id", d.messageId);
+    json.put("status", d.status);
+    json.put("timestamp", iso(d.timestamp));
+    json.put("error_code", d.errorCode);
+    json.put("error_title", d.errorTitle);
+    json.put("pricing_category", d.pricingCategory);
+    return Json.write(json);
+  }
+
+  public static String consentChange(ConsentChange c) {
+    ObjectNode json = NODES.objectNode();
+    json.put("contact_id", c.contactId);
+    json.put("phone", c.phone);
+    json.put("whatsapp_consent", c.whatsappConsent);
+    json.put("source", c.source);
+    json.put("timestamp", iso(c.timestamp));
+    return Json.write(json);
+  }
+
   private static String iso(long millis) {
     return Instant.ofEpochMilli(millis).toString();
   }

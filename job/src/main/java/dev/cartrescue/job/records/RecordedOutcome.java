@@ -10,10 +10,14 @@ public class RecordedOutcome {
   public static final String OPTED_OUT = "opted_out";
 
   public String contactId;
+  public String cartId;
   public long deadline;
   public String outcome;
   public String reason;
   public Integer errorCode;
+
+  /** A sent outcome's message: what ties Meta's status webhooks back to the cart. */
+  public String messageId;
 
   public RecordedOutcome() {}
 
@@ -25,6 +29,11 @@ public class RecordedOutcome {
     o.reason = OPTED_OUT;
     o.errorCode = 131050;
     return o;
+  }
+
+  /** A send the Cloud API took, with its message id. */
+  public boolean isSent() {
+    return Outcome.SENT.equals(outcome) && messageId != null;
   }
 
   /** A send the Cloud API did not take: its capping reservation must be released. */

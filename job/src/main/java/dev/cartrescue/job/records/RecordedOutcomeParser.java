@@ -17,6 +17,10 @@ public class RecordedOutcomeParser implements RecordParser<RecordedOutcome> {
     RecordedOutcome o = new RecordedOutcome();
     o.contactId =
         FieldLimits.check("contact_id", Json.requiredText(json, "contact_id"), FieldLimits.ID);
+    o.cartId = FieldLimits.check("cart_id", Json.optionalText(json, "cart_id"), FieldLimits.ID);
+    // Only to match status webhooks: an id too long to be Meta's matches none, and is left out.
+    String messageId = Json.optionalText(json, "message_id");
+    o.messageId = messageId != null && messageId.length() <= FieldLimits.ID ? messageId : null;
     o.deadline = EventTimes.plausible("deadline", Json.requiredTimestamp(json, "deadline"));
     o.outcome = FieldLimits.check("outcome", Json.requiredText(json, "outcome"), FieldLimits.ID);
     o.reason = FieldLimits.check("reason", Json.optionalText(json, "reason"), FieldLimits.ID);

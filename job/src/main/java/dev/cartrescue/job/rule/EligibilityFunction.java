@@ -6,6 +6,7 @@ import dev.cartrescue.job.records.CartItem;
 import dev.cartrescue.job.records.CartLine;
 import dev.cartrescue.job.records.ClickEvent;
 import dev.cartrescue.job.records.ClickEvent.Kind;
+import dev.cartrescue.job.records.ConsentChange;
 import dev.cartrescue.job.records.ContactProfile;
 import dev.cartrescue.job.records.ContactSignal;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * Decides, at each abandoned cart's deadline D, whether the contact gets a message
@@ -35,6 +37,11 @@ import org.apache.flink.util.Collector;
  * outcomes topic) withdraws consent as of its deadline: later deadlines see {@code no_consent}
  * until a profile version updated after the opt-out gives consent again. A decision at the
  * opt-out's own deadline does not see it, so that a replay decides that cart as the first run did.
+ * Each such opt-out is also written out for the CRM ({@link #CONSENT_CHANGES}).
+ *
+ * <p>What the contact does on WhatsApp counts the same way, as of its own time: a STOP reply or a
+ * marketing-preference stop ({@link ConsentChange}, from the webhooks) withdraws consent for every
+ * later deadline; a preference {@code resume} after it gives back the consent of the profile.
  *
  * <p>A send reserves the capping period at once, in this state, so that a second cart reaching its
  * deadline at the same moment finds the contact capped, before any capping event could come back
@@ -53,6 +60,10 @@ import org.apache.flink.util.Collector;
  * contact. An idle contact keeps one profile version and, at most, the items of an unbought cart.
  */
 public class EligibilityFunction extends KeyedProcessFunction<String, ContactSignal, CartDecision> {
+  /** The opt-outs of sends refused with Cloud API 131050, for the consent-changes topic. */
+  public static final OutputTag<ConsentChange> CONSENT_CHANGES =
+      new OutputTag<>("consent-from-refused-sends", Types.POJO(ConsentChange.class));
+
   /** Cleanup timers are rounded up to this, so that a busy contact has few of them. */
   private static final long CLEANUP_GRANULARITY = 60 * 60 * 1000L;
 
@@ -65,6 +76,7 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
   private transient ListState<Long> cappingReservations;
   private transient ValueState<Long> erasedUpTo;
   private transient ListState<Long> optOutTimes;
+  private transient ListState<Long> optInTimes;
   private transient MapState<String, CartItem> cartItems;
   private transient ListState<ClickEvent> unsettledCartEvents;
   private transient ListState<AbandonedCart> pendingCarts;
@@ -85,6 +97,7 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
         ctx.getListState(new ListStateDescriptor<>("capping-reservations", Types.LONG));
     erasedUpTo = ctx.getState(new ValueStateDescriptor<>("erased-up-to", Types.LONG));
     optOutTimes = ctx.getListState(new ListStateDescriptor<>("opt-out-times", Types.LONG));
+    optInTimes = ctx.getListState(new ListStateDescriptor<>("opt-in-times", Types.LONG));
     cartItems =
         ctx.getMapState(new MapStateDescriptor<>("cart-items", String.class, CartItem.class));
     unsettledCartEvents =
@@ -110,8 +123,23 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     } else if (signal.failedSend != null) {
       if (signal.failedSend.isOptOut()) {
         addTime(optOutTimes, signal.failedSend.deadline);
+        ContactProfile profile = profileAt(signal.failedSend.deadline);
+        PhoneNumbers.ValidNumber number =
+            profile == null ? null : PhoneNumbers.read(profile.whatsappCode, profile.phoneNumber);
+        ctx.output(
+            CONSENT_CHANGES,
+            ConsentChange.of(
+                signal.failedSend.contactId,
+                number == null ? null : number.e164(),
+                false,
+                ConsentChange.SEND_REFUSED,
+                signal.failedSend.deadline));
       }
       cappingReservations.update(without(cappingReservations, signal.failedSend.deadline));
+    } else if (signal.consentChange != null) {
+      addTime(
+          signal.consentChange.whatsappConsent ? optInTimes : optOutTimes,
+          signal.consentChange.timestamp);
     } else if (signal.abandonedCart != null) {
       pendingCarts.add(signal.abandonedCart);
       ctx.timerService().registerEventTimeTimer(signal.abandonedCart.deadline);
@@ -146,7 +174,7 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     versions.removeIf(v -> v.updatedAt <= time);
     profileVersions.update(versions);
     for (ListState<Long> times :
-        List.of(purchaseTimes, cappingTimes, cappingReservations, optOutTimes)) {
+        List.of(purchaseTimes, cappingTimes, cappingReservations, optOutTimes, optInTimes)) {
       times.update(timesFrom(times, time + 1));
     }
     List<ClickEvent> unsettled = list(unsettledCartEvents);
@@ -170,6 +198,8 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
       time = signal.profile.updatedAt;
     } else if (signal.capping != null) {
       time = signal.capping.timestamp;
+    } else if (signal.consentChange != null) {
+      time = signal.consentChange.timestamp;
     } else {
       // An abandoned cart still gets its outcome; a failed send still releases its reservation.
       return false;
@@ -238,8 +268,12 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
 
               @Override
               public boolean noConsent() throws Exception {
-                return !Boolean.TRUE.equals(profile.whatsappConsent)
-                    || anyTimeIn(optOutTimes, profile.updatedAt, deadline - 1);
+                if (!Boolean.TRUE.equals(profile.whatsappConsent)) {
+                  return true;
+                }
+                long optOut = newestIn(optOutTimes, profile.updatedAt, deadline - 1);
+                return optOut != Long.MIN_VALUE
+                    && newestIn(optInTimes, optOut + 1, deadline - 1) == Long.MIN_VALUE;
               }
 
               @Override
@@ -350,14 +384,9 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     long cappingsFrom = time - rule.cappingPeriod().toMillis() + 1;
     cappingTimes.update(timesFrom(cappingTimes, cappingsFrom));
     cappingReservations.update(timesFrom(cappingReservations, cappingsFrom));
-    // Only the newest opt-out up to now can still withdraw a consent.
-    long newestOptOut = Long.MIN_VALUE;
-    for (long t : optOutTimes.get()) {
-      if (t <= time) {
-        newestOptOut = Math.max(newestOptOut, t);
-      }
-    }
-    optOutTimes.update(timesFrom(optOutTimes, newestOptOut));
+    // Only the newest opt-out and opt-in up to now can still count.
+    optOutTimes.update(timesFrom(optOutTimes, newestIn(optOutTimes, Long.MIN_VALUE, time)));
+    optInTimes.update(timesFrom(optInTimes, newestIn(optInTimes, Long.MIN_VALUE, time)));
 
     List<ContactProfile> versions = list(profileVersions);
     int inForce = -1;
@@ -392,6 +421,17 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
       }
     }
     return false;
+  }
+
+  /** The newest time in {@code [from, to]}, or {@code Long.MIN_VALUE} when none. */
+  private static long newestIn(ListState<Long> times, long from, long to) throws Exception {
+    long newest = Long.MIN_VALUE;
+    for (long t : times.get()) {
+      if (t >= from && t <= to) {
+        newest = Math.max(newest, t);
+      }
+    }
+    return newest;
   }
 
   private static List<Long> without(ListState<Long> times, long time) throws Exception {

@@ -353,7 +353,8 @@ class StandaloneClusterIT {
       String contacts,
       String capping,
       String outcomes,
-      String deadLetter) {}
+      String deadLetter,
+      String webhooks) {}
 
   /** Creates a test's five topics, one partition each. */
   private static Topics topics(String name) {
@@ -365,8 +366,10 @@ class StandaloneClusterIT {
             "contacts-" + name,
             "capping-" + name,
             "outcomes-" + name,
-            "dead-letter-" + name);
-    kafka.createTopics(1, t.clickstream(), t.contacts(), t.capping(), t.outcomes(), t.deadLetter());
+            "dead-letter-" + name,
+            "webhooks-" + name);
+    kafka.createTopics(
+        1, t.clickstream(), t.contacts(), t.capping(), t.outcomes(), t.deadLetter(), t.webhooks());
     return t;
   }
 
@@ -386,6 +389,7 @@ class StandaloneClusterIT {
         ShopRecords.profile("primer").updatedAt(PRIMER_TIME).epochMillis().json());
     kafka.send(
         t.capping(), "primer", ShopRecords.capping("primer", PRIMER_TIME).epochMillis().json());
+    kafka.send(t.webhooks(), "primer", JobUnderTest.primerStatus("primer", PRIMER_TIME));
   }
 
   /**
@@ -403,6 +407,7 @@ class StandaloneClusterIT {
         "--topic.capping", t.capping(),
         "--topic.outcomes", t.outcomes(),
         "--topic.dead-letter", t.deadLetter(),
+        "--topic.webhooks", t.webhooks(),
         "--rule.abandon-after", "PT3S",
         "--watermark.out-of-orderness", "PT1S",
         "--watermark.idle-advance", "PT2S",

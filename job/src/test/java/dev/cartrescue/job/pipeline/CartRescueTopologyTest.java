@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cartrescue.job.Carts;
 import dev.cartrescue.job.pipeline.TopologyUnderTest.Written;
 import dev.cartrescue.job.records.ClickEvent;
+import dev.cartrescue.job.records.ConsentChange;
 import dev.cartrescue.job.records.ContactProfile;
 import dev.cartrescue.job.records.Outcome;
 import dev.cartrescue.job.records.RecordedOutcome;
@@ -202,6 +203,82 @@ class CartRescueTopologyTest {
         .singleElement()
         .satisfies(o -> assertThat(o.reason).isEqualTo("no_consent"));
     assertThat(cloudApi.received()).isEmpty();
+  }
+
+  @Test
+  void aStopReplyInTheProfilesLanguageWithdrawsConsentForLaterCarts() throws Exception {
+    Written written =
+        job.profiles(consenting(ANNA, "0612345671"))
+            .webhooks(Carts.textFrom("33612345671", "Arrêt !", T0 - ONE_HOUR))
+            .clicks(addToCart(ANNA, T0))
+            .run();
+
+    assertThat(written.outcomes())
+        .singleElement()
+        .satisfies(o -> assertThat(o.reason).isEqualTo("no_consent"));
+    assertThat(written.consentChanges())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.contactId).isEqualTo(ANNA);
+              assertThat(c.phone).isEqualTo("+33612345671");
+              assertThat(c.whatsappConsent).isFalse();
+              assertThat(c.source).isEqualTo(ConsentChange.STOP_REPLY);
+              assertThat(c.timestamp).isEqualTo(T0 - ONE_HOUR);
+            });
+    assertThat(cloudApi.received()).isEmpty();
+  }
+
+  @Test
+  void aMarketingPreferenceResumeGivesTheConsentBack() throws Exception {
+    Written written =
+        job.profiles(consenting(ANNA, "0612345671"))
+            .webhooks(
+                Carts.preferenceOf("33612345671", "stop", T0 - 2 * ONE_HOUR),
+                Carts.preferenceOf("33612345671", "resume", T0 - ONE_HOUR))
+            .clicks(addToCart(ANNA, T0))
+            .run();
+
+    assertThat(written.outcomes())
+        .singleElement()
+        .satisfies(o -> assertThat(o.outcome).isEqualTo(Outcome.SENT));
+    assertThat(written.consentChanges())
+        .extracting(c -> c.whatsappConsent + " " + c.source)
+        .containsExactly("false user_preferences", "true user_preferences");
+  }
+
+  @Test
+  void aStopAfterTheDeadlineLeavesThatCartAlone() throws Exception {
+    Written written =
+        job.profiles(consenting(ANNA, "0612345671"))
+            .webhooks(Carts.textFrom("33612345671", "STOP", T0 + 2 * ONE_HOUR))
+            .clicks(addToCart(ANNA, T0))
+            .run();
+
+    assertThat(written.outcomes())
+        .singleElement()
+        .satisfies(o -> assertThat(o.outcome).isEqualTo(Outcome.SENT));
+    assertThat(written.consentChanges()).hasSize(1);
+  }
+
+  @Test
+  void statusesBecomeOneDeliveryPerCartAndStatusWhateverTheOrder() throws Exception {
+    String decision = ANNA + ":k-1:" + (T0 + ONE_HOUR);
+    Written written =
+        job.webhooks(
+                Carts.status("wamid.1", "sent", T0 + ONE_HOUR + 1_000, decision),
+                Carts.status("wamid.1", "read", T0 + ONE_HOUR + 5_000, decision),
+                Carts.status("wamid.1", "delivered", T0 + ONE_HOUR + 6_000, decision),
+                Carts.status("wamid.1", "read", T0 + ONE_HOUR + 7_000, decision))
+            .run();
+
+    assertThat(written.deliveries())
+        .extracting(d -> d.contactId + " " + d.cartId + " " + d.messageId + " " + d.status)
+        .containsExactlyInAnyOrder(
+            ANNA + " k-1 wamid.1 sent",
+            ANNA + " k-1 wamid.1 read",
+            ANNA + " k-1 wamid.1 delivered");
+    assertThat(written.deliveries()).allMatch(d -> d.deadline == T0 + ONE_HOUR);
   }
 
   private static final long MINUTE = ONE_HOUR / 60;

@@ -31,7 +31,8 @@ class OperatorNamesTest {
     kafka = EmbeddedKafka.start();
     String prefix = "eu-west-1.prod.shop-analytics.";
     List<String> topics =
-        List.of("clickstream", "contacts", "capping", "outcomes", "dead-letter").stream()
+        List.of("clickstream", "contacts", "capping", "outcomes", "dead-letter", "webhooks")
+            .stream()
             .map(t -> prefix + t)
             .toList();
     kafka.createTopics(2, topics.toArray(String[]::new));
@@ -43,7 +44,8 @@ class OperatorNamesTest {
             "--topic.contacts", topics.get(1),
             "--topic.capping", topics.get(2),
             "--topic.outcomes", topics.get(3),
-            "--topic.dead-letter", topics.get(4));
+            "--topic.dead-letter", topics.get(4),
+            "--topic.webhooks", topics.get(5));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(2);
     KafkaWiring.build(env, options, WallClock.system());
@@ -70,7 +72,7 @@ class OperatorNamesTest {
         sources.add(vertex.getName());
       }
     }
-    assertThat(sources).hasSize(4);
+    assertThat(sources).hasSize(5);
     assertThat(sources)
         .allSatisfy(name -> assertThat(name).hasSizeLessThanOrEqualTo(FLINK_METRIC_NAME_LIMIT));
   }

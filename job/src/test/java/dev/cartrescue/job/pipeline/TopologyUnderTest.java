@@ -6,9 +6,13 @@ import dev.cartrescue.job.pipeline.CartRescueTopology.Outputs;
 import dev.cartrescue.job.records.CappingEvent;
 import dev.cartrescue.job.records.CartDecision;
 import dev.cartrescue.job.records.ClickEvent;
+import dev.cartrescue.job.records.ConsentChange;
 import dev.cartrescue.job.records.ContactProfile;
+import dev.cartrescue.job.records.DeliveryStatus;
 import dev.cartrescue.job.records.Outcome;
 import dev.cartrescue.job.records.RecordedOutcome;
+import dev.cartrescue.job.records.WebhookEvent;
+import dev.cartrescue.job.records.WebhookNotification;
 import dev.cartrescue.job.rule.RuleSettings;
 import dev.cartrescue.job.rule.WallClock;
 import dev.cartrescue.sinks.whatsapp.CloudApiSettings;
@@ -47,6 +51,7 @@ final class TopologyUnderTest {
   private final List<ContactProfile> profiles = new ArrayList<>();
   private final List<CappingEvent> cappingEvents = new ArrayList<>();
   private final List<RecordedOutcome> recordedOutcomes = new ArrayList<>();
+  private final List<WebhookNotification> webhooks = new ArrayList<>();
   private RuleSettings rule = RuleSettings.defaults();
   private long wallClock;
 
@@ -86,8 +91,20 @@ final class TopologyUnderTest {
     return this;
   }
 
+  /** Each event as a notification of its own. */
+  TopologyUnderTest webhooks(WebhookEvent... events) {
+    for (WebhookEvent e : events) {
+      webhooks.add(WebhookNotification.of(e));
+    }
+    return this;
+  }
+
   /** What one run of the job wrote. */
-  record Written(List<Outcome> outcomes, List<CappingEvent> cappingEvents) {}
+  record Written(
+      List<Outcome> outcomes,
+      List<CappingEvent> cappingEvents,
+      List<DeliveryStatus> deliveries,
+      List<ConsentChange> consentChanges) {}
 
   Written run() throws Exception {
     Configuration conf = new Configuration();
@@ -99,13 +116,16 @@ final class TopologyUnderTest {
             bounded(env, clicks, ClickEvent.class, (e, kafka) -> e.timestamp),
             bounded(env, profiles, ContactProfile.class, (p, kafka) -> p.updatedAt),
             bounded(env, cappingEvents, CappingEvent.class, (c, kafka) -> c.timestamp),
-            bounded(env, recordedOutcomes, RecordedOutcome.class, (o, kafka) -> o.deadline));
+            bounded(env, recordedOutcomes, RecordedOutcome.class, (o, kafka) -> o.deadline),
+            bounded(env, webhooks, WebhookNotification.class, (n, kafka) -> n.events[0].timestamp));
     long now = wallClock;
     Outputs outputs = CartRescueTopology.build(inputs, rule, sender(), fixed(now));
     CloseableIterator<Outcome> outcomes = outputs.outcomes().collectAsync();
     CloseableIterator<CappingEvent> capping = outputs.cappingEvents().collectAsync();
+    CloseableIterator<DeliveryStatus> deliveries = outputs.deliveries().collectAsync();
+    CloseableIterator<ConsentChange> consent = outputs.consentChanges().collectAsync();
     env.execute("topology under test");
-    return new Written(drain(outcomes), drain(capping));
+    return new Written(drain(outcomes), drain(capping), drain(deliveries), drain(consent));
   }
 
   /** Everything the stream gave; after a bounded job has ended, its collected results. */

@@ -94,8 +94,41 @@ class OutputSchemasTest {
   }
 
   @Test
+  void aDeliveryStatusValidatesWithAndWithoutAnError() {
+    DeliveryStatus d = new DeliveryStatus();
+    d.contactId = "c-42";
+    d.cartId = "k-9";
+    d.deadline = DEADLINE;
+    d.messageId = "wamid.HBg";
+    d.status = "read";
+    d.timestamp = DEADLINE + 65_000;
+    d.pricingCategory = "marketing";
+    RecordSchemas.assertValid("outputs/delivery-status", OutputJson.delivery(d));
+    d.status = "failed";
+    d.errorCode = 131049;
+    d.errorTitle = "This message was not delivered to maintain healthy ecosystem engagement.";
+    RecordSchemas.assertValid("outputs/delivery-status", OutputJson.delivery(d));
+    d.status = "deleted";
+    assertThat(RecordSchemas.problems("outputs/delivery-status", OutputJson.delivery(d)))
+        .isNotEmpty();
+  }
+
+  @Test
+  void aConsentChangeValidatesWithAPhoneOrWithout() {
+    ConsentChange c =
+        ConsentChange.of("c-42", "+33612345678", false, ConsentChange.STOP_REPLY, DEADLINE);
+    RecordSchemas.assertValid("outputs/consent-change", OutputJson.consentChange(c));
+    c.phone = null;
+    c.source = ConsentChange.USER_PREFERENCES;
+    c.whatsappConsent = true;
+    RecordSchemas.assertValid("outputs/consent-change", OutputJson.consentChange(c));
+    c.source = ConsentChange.SEND_REFUSED;
+    RecordSchemas.assertValid("outputs/consent-change", OutputJson.consentChange(c));
+  }
+
+  @Test
   void everySchemaHasAnIdTitleAndDescription() {
-    assertThat(RecordSchemas.names()).hasSize(9);
+    assertThat(RecordSchemas.names()).hasSize(11);
     for (String name : RecordSchemas.names()) {
       var schema = RecordSchemas.document(name);
       assertThat(schema.path("$schema").asText())

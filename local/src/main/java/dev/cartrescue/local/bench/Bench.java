@@ -77,6 +77,7 @@ public final class Bench {
   static final String CLICKSTREAM = "clickstream";
   static final String CONTACTS = "contacts";
   static final String CAPPING = "whatsapp-cart-recovery-capping";
+  static final String WEBHOOKS = "whatsapp-webhooks";
   private static final String TOKEN = "bench-token";
 
   /** One round: the pass-through job, then the full job, with the outcomes the full job wrote. */
@@ -271,7 +272,7 @@ public final class Bench {
       cloudApi.setLatency(o.latency());
       Path tokenFile = Files.writeString(work.resolve("token"), TOKEN);
       String bootstrap = broker.bootstrapServers();
-      createTopics(bootstrap, CLICKSTREAM, CONTACTS, CAPPING);
+      createTopics(bootstrap, CLICKSTREAM, CONTACTS, CAPPING, WEBHOOKS);
       return bench.run(new Rig(o, bootstrap, brokerPid(), cloudApi, tokenFile, work));
     }
   }

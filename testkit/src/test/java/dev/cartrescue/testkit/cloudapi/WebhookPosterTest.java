@@ -365,13 +365,14 @@ class WebhookPosterTest {
   void theSameNumberGetsTheSameStoryOnEveryRun() {
     WebhookScenario demo = WebhookScenario.demo();
     List<String> numbers =
-        IntStream.range(0, 4000).mapToObj(i -> "+3361" + String.format("%07d", i)).toList();
+        IntStream.range(0, 2000).mapToObj(i -> "+3361" + String.format("%07d", i)).toList();
 
     for (String number : numbers.subList(0, 50)) {
       assertThat(demo.planFor(number)).isEqualTo(WebhookScenario.demo().planFor(number));
     }
-    assertThat(numbers.stream().filter(n -> !demo.planFor(n).equals(demo.withSeed(7).planFor(n))))
-        .isNotEmpty();
+    WebhookScenario reseeded = demo.withSeed(7);
+    assertThat(numbers.subList(0, 200))
+        .anySatisfy(n -> assertThat(reseeded.planFor(n)).isNotEqualTo(demo.planFor(n)));
     assertThat(WebhookPayloads.userId(demo.wabaId(), "+33612345678"))
         .isEqualTo(WebhookPayloads.userId(demo.wabaId(), "+33612345678"))
         .isNotEqualTo(WebhookPayloads.userId(demo.wabaId(), "+33612345679"));
@@ -394,13 +395,13 @@ class WebhookPosterTest {
         readFirst++;
       }
     }
-    assertThat(failed).isBetween(80, 240); // 4% of 4000
+    assertThat(failed).isBetween(40, 120); // 4% of 2000
     assertThat(share.get(Kind.FAILED)).isEqualTo((long) failed);
-    assertThat(share.get(Kind.READ)).isBetween(2600L, 3100L); // 75% of the 96% not failed
-    assertThat(share.get(Kind.DELIVERED)).isBetween(3450L, 3850L); // 95% of them
-    assertThat(share.get(Kind.STOP_REPLY)).isBetween(150L, 320L);
-    assertThat(share.get(Kind.PREFERENCE_STOP)).isBetween(90L, 230L);
-    assertThat(readFirst).isBetween(80, 240);
+    assertThat(share.get(Kind.READ)).isBetween(1300L, 1580L); // 75% of the 96% not failed
+    assertThat(share.get(Kind.DELIVERED)).isBetween(1720L, 1920L); // 95% of them
+    assertThat(share.get(Kind.STOP_REPLY)).isBetween(70L, 165L);
+    assertThat(share.get(Kind.PREFERENCE_STOP)).isBetween(40L, 120L);
+    assertThat(readFirst).isBetween(35, 110);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.cartrescue.webhooks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cartrescue.testkit.EmbeddedKafka;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -58,11 +59,17 @@ class WebhookLoadTest {
         Run warmUp = run(receiver, 0, WARM_UP);
         Run measured = run(receiver, WARM_UP, WARM_UP + REQUESTS);
 
+        String metrics = new Meta(receiver.url()).get("/metrics").body();
+        double ackMillis =
+            1000
+                * metric(metrics, "cart_rescue_webhooks_kafka_ack_seconds_sum")
+                / metric(metrics, "cart_rescue_webhooks_kafka_ack_seconds_count");
         System.out.printf(
             Locale.ROOT,
             "webhooks load: %,d signed POSTs of %,d bytes from %d clients in %.2f s (after %d to"
-                + " warm up): %,.0f requests/s; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms;"
-                + " %,d answered 200, %,d otherwise%n",
+                + " warm up): %,.0f requests/s; latency p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+                + " (of which Kafka's ack, mean over all: %.1f ms); %,d answered 200, %,d"
+                + " otherwise; load average %.1f on %d cores%n",
             measured.requests(),
             Notifications.statuses("wamid.load-0").length,
             CLIENTS,
@@ -72,8 +79,11 @@ class WebhookLoadTest {
             measured.percentileMillis(50),
             measured.percentileMillis(99),
             measured.percentileMillis(100),
+            ackMillis,
             measured.accepted().size(),
-            measured.requests() - measured.accepted().size());
+            measured.requests() - measured.accepted().size(),
+            ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+            Runtime.getRuntime().availableProcessors());
 
         Set<ByteBuffer> accepted = new HashSet<>(warmUp.accepted());
         accepted.addAll(measured.accepted());
@@ -148,6 +158,15 @@ class WebhookLoadTest {
       int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
       return sorted[Math.max(0, index)] / 1e6;
     }
+  }
+
+  private static double metric(String text, String series) {
+    for (String line : text.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1));
+      }
+    }
+    throw new AssertionError("no " + series + " in /metrics");
   }
 
   private static ByteBuffer sha256(byte[] bytes) {

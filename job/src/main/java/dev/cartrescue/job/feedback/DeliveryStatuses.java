@@ -68,10 +68,14 @@ public class DeliveryStatuses
     forgetAt = ctx.getState(new ValueStateDescriptor<>("forget-at", Types.LONG));
     var metrics = ctx.getMetricGroup();
     unmatched = metrics.counter("deliveryStatusesUnmatched");
-    byStatus = new Counter[STATUS_BITS.size()];
-    for (int i = 0; i < byStatus.length; i++) {
-      byStatus[i] = metrics.counter("deliveryStatus" + capitalised(STATUS_BITS.get(i)));
-    }
+    // In the order of STATUS_BITS.
+    byStatus =
+        new Counter[] {
+          metrics.counter("deliveryStatusSent"),
+          metrics.counter("deliveryStatusDelivered"),
+          metrics.counter("deliveryStatusRead"),
+          metrics.counter("deliveryStatusFailed")
+        };
   }
 
   /** A sent outcome read back: the message's cart. */
@@ -170,10 +174,6 @@ public class DeliveryStatuses
     written.clear();
     waiting.clear();
     forgetAt.clear();
-  }
-
-  private static String capitalised(String word) {
-    return Character.toUpperCase(word.charAt(0)) + word.substring(1);
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.cartrescue.webhooks;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cartrescue.testkit.EmbeddedKafka;
+import dev.cartrescue.testkit.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.logging.log4j.Level;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -312,6 +316,24 @@ class WebhookReceiverTest {
         .contains("\ncart_rescue_webhooks_kafka_ack_seconds_count 2\n")
         .doesNotContain(Notifications.APP_SECRET)
         .doesNotContain(Notifications.VERIFY_TOKEN);
+  }
+
+  @Test
+  void logsNothingPerAcceptedRequestAndNeverABody() {
+    byte[] body = Notifications.statuses("wamid.logged");
+    try (LogCapture capture = LogCapture.of("dev.cartrescue.webhooks", Level.DEBUG)) {
+      meta.post(body);
+      meta.post(body);
+      meta.post(body, Signature.of("another-app-secret", body));
+
+      assertThat(capture.lines())
+          .singleElement(as(InstanceOfAssertFactories.STRING))
+          .startsWith("WARN dev.cartrescue.webhooks.WebhookReceiver 401 for a POST");
+      assertThat(capture.text())
+          .doesNotContain("4915112345678")
+          .doesNotContain("wamid.logged")
+          .doesNotContain(Notifications.APP_SECRET);
+    }
   }
 
   /** One more, valid POST, and it alone in the topic: nothing before it was written. */

@@ -607,7 +607,8 @@ public final class CloudApiSimulator implements AutoCloseable {
     return new Answer(200, answer, null, message);
   }
 
-  private static String endpointOf(String path) {
+  /** The send endpoint a path names ({@code messages} or {@code marketing_messages}), or null. */
+  static String endpointOf(String path) {
     Matcher send = SEND_PATH.matcher(path);
     return send.matches() ? send.group(3) : null;
   }

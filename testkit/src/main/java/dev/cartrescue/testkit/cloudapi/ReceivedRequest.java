@@ -16,4 +16,10 @@ import java.time.Instant;
  *     answer carried none
  */
 public record ReceivedRequest(
-    Instant at, String path, String endpoint, int status, JsonNode body, Integer errorCode) {}
+    Instant at, String path, String endpoint, int status, JsonNode body, Integer errorCode) {
+
+  /** A request whose endpoint is the one its path names. */
+  public ReceivedRequest(Instant at, String path, int status, JsonNode body, Integer errorCode) {
+    this(at, path, CloudApiSimulator.endpointOf(path), status, body, errorCode);
+  }
+}

@@ -219,6 +219,17 @@ class CloudApiSimulatorTest {
   }
 
   @Test
+  void aRequestBuiltWithoutItsEndpointTakesTheOneItsPathNames() {
+    java.time.Instant now = java.time.Instant.now();
+
+    assertThat(new ReceivedRequest(now, MARKETING_PATH, 200, null, null).endpoint())
+        .isEqualTo("marketing_messages");
+    assertThat(new ReceivedRequest(now, SEND_PATH, 200, null, null).endpoint())
+        .isEqualTo("messages");
+    assertThat(new ReceivedRequest(now, "/v23.0/1/media", 400, null, 100).endpoint()).isNull();
+  }
+
+  @Test
   void theProductPolicyIsOptionalOnTheMarketingMessagesApiAsInMetasSchema() throws Exception {
     assertThat(post(MARKETING_PATH, TOKEN, VALID).statusCode()).isEqualTo(200);
   }

@@ -5,6 +5,8 @@ import dev.cartrescue.job.config.CartRescueOptions;
 import dev.cartrescue.job.config.OptionsDocs;
 import dev.cartrescue.testkit.EmbeddedKafka;
 import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
+import dev.cartrescue.webhooks.ReceiverOptions;
+import dev.cartrescue.webhooks.WebhookReceiver;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -75,6 +77,7 @@ public final class Demo implements AutoCloseable {
   private CartRescueOptions jobOptions;
   private JobClient job;
   private OutcomeTally tally;
+  private WebhookReceiver webhooks;
   private FailureInjector failures;
   private ShopperGenerator shoppers;
   private long startedNanos;
@@ -117,7 +120,7 @@ public final class Demo implements AutoCloseable {
       Demo demo = startOrNull(options, stop, ctrlC);
       if (demo == null) {
         // Stopped before the job ran: no cart was abandoned.
-        summary = new DemoSummary(0, 0, 0, 0, Map.of(), 0);
+        summary = new DemoSummary(0, 0, 0, 0, Map.of(), 0, 0, 0, 0);
       } else {
         try (demo) {
           summary = demo.run();
@@ -217,6 +220,7 @@ public final class Demo implements AutoCloseable {
 
     awaitGroupCoordinator();
     checkNotStopped();
+    startWebhooks();
 
     // The CRM's profiles and another system's capping events are there before anyone shops.
     Population population = Population.of(options.seed(), System.currentTimeMillis());
@@ -243,10 +247,37 @@ public final class Demo implements AutoCloseable {
     } catch (Exception e) {
       throw portTaken(e, "the Flink web UI's", options.webUiPort(), "--web-ui.port");
     }
-    tally =
-        new OutcomeTally(
-            kafka.bootstrapServers(), jobOptions.outcomesTopic, jobOptions.deadLetterTopic);
+    tally = new OutcomeTally(kafka.bootstrapServers(), jobOptions);
     printIntroduction(population);
+  }
+
+  /**
+   * The webhook receiver, on a free port, writing to the job's webhooks topic; the simulator posts
+   * to it, signed, what Meta would for each message it delivers (WebhookScenario.demo()). An empty
+   * notification in each partition first, as if Meta had posted one, so that the empty topic does
+   * not hold event time back while the first messages are sent.
+   */
+  private void startWebhooks() {
+    for (int partition = 0; partition < PARTITIONS; partition++) {
+      kafka.send(
+          jobOptions.webhooksTopic,
+          "primer-" + partition,
+          "{\"object\":\"whatsapp_business_account\",\"entry\":[]}");
+    }
+    String appSecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    webhooks =
+        WebhookReceiver.start(
+            ReceiverOptions.of(
+                Map.of(
+                    "kafka.bootstrap-servers",
+                    kafka.bootstrapServers(),
+                    "webhooks.port",
+                    "0",
+                    "topic.webhooks",
+                    jobOptions.webhooksTopic),
+                appSecret,
+                HexFormat.of().formatHex(new SecureRandom().generateSeed(16))));
+    cloudApi.postWebhooksTo(webhooks.url(), appSecret);
   }
 
   /**
@@ -309,6 +340,10 @@ public final class Demo implements AutoCloseable {
     out.println(
         "  Phone         " + cloudApi.baseUrl() + "/  the messages the simulator delivered");
     out.println(
+        "  Webhooks      "
+            + webhooks.url()
+            + "  the receiver; the simulator posts Meta's statuses, STOPs and opt-outs to it");
+    out.println(
         "  Kafka         "
             + kafka.bootstrapServers()
             + "  in: "
@@ -317,8 +352,15 @@ public final class Demo implements AutoCloseable {
                 jobOptions.clickstreamTopic,
                 jobOptions.contactsTopic,
                 jobOptions.cappingTopic)
+            + ", "
+            + jobOptions.webhooksTopic
             + "  out: "
-            + String.join(", ", jobOptions.outcomesTopic, jobOptions.deadLetterTopic));
+            + String.join(
+                ", ",
+                jobOptions.outcomesTopic,
+                jobOptions.deliveriesTopic,
+                jobOptions.consentChangesTopic,
+                jobOptions.deadLetterTopic));
     out.println(
         "  Clock         a cart is abandoned "
             + jobOptions.rule.abandonAfter().toSeconds()
@@ -463,6 +505,11 @@ public final class Demo implements AutoCloseable {
             () -> {
               if (cloudApi != null) {
                 cloudApi.close();
+              }
+            },
+            () -> {
+              if (webhooks != null) {
+                webhooks.close();
               }
             },
             () -> {

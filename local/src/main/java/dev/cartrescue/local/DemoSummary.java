@@ -6,10 +6,14 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * The demo's counts as the outcomes and dead-letter topics hold them: one outcome per abandoned
- * cart, so {@code carts = sent + suppressed + failed}.
+ * The demo's counts as the job's output topics hold them: one outcome per abandoned cart, so {@code
+ * carts = sent + suppressed + failed}; what WhatsApp told back, from the deliveries and
+ * consent-changes topics.
  *
  * @param suppressedByReason count per reason code ({@code recent_purchase}, ...)
+ * @param delivered carts whose message was reported delivered
+ * @param read carts whose message was reported read
+ * @param optOuts consent withdrawn (STOP replies, marketing-preference stops, 131050)
  */
 record DemoSummary(
     long carts,
@@ -17,7 +21,10 @@ record DemoSummary(
     long suppressed,
     long failed,
     Map<String, Long> suppressedByReason,
-    long deadLetters) {
+    long deadLetters,
+    long delivered,
+    long read,
+    long optOuts) {
 
   DemoSummary {
     suppressedByReason = Map.copyOf(suppressedByReason);
@@ -25,13 +32,14 @@ record DemoSummary(
 
   /** The last line of a demo (docs/contract.md §5). */
   String line() {
-    return "demo summary: carts=%d sent=%d suppressed=%d failed=%d"
-        .formatted(carts, sent, suppressed, failed);
+    return "demo summary: carts=%d sent=%d suppressed=%d failed=%d delivered=%d read=%d optouts=%d"
+        .formatted(carts, sent, suppressed, failed, delivered, read, optOuts);
   }
 
   /**
    * {@code [00:35] carts 41 | sent 12 | suppressed 27 (recent_purchase 9, capped 4) | failed 2 |
-   * dead letters 3}, reasons in the order the rule checks them.
+   * dead letters 3 | delivered 10 | read 7 | opt-outs 1}, reasons in the order the rule checks
+   * them.
    */
   String progressLine(Duration elapsed) {
     StringJoiner reasons = new StringJoiner(", ", " (", ")").setEmptyValue("");
@@ -47,8 +55,19 @@ record DemoSummary(
             reasons.add(code + " " + count);
           }
         });
-    return "[%s] carts %d | sent %d | suppressed %d%s | failed %d | dead letters %d"
-        .formatted(clock(elapsed), carts, sent, suppressed, reasons, failed, deadLetters);
+    return ("[%s] carts %d | sent %d | suppressed %d%s | failed %d | dead letters %d"
+            + " | delivered %d | read %d | opt-outs %d")
+        .formatted(
+            clock(elapsed),
+            carts,
+            sent,
+            suppressed,
+            reasons,
+            failed,
+            deadLetters,
+            delivered,
+            read,
+            optOuts);
   }
 
   /** mm:ss, or h:mm:ss after an hour. */

@@ -2,6 +2,7 @@ package dev.cartrescue.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cartrescue.job.config.CartRescueOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,16 +26,19 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Counts what the job has committed to the outcomes and dead-letter topics, reading them as their
- * consumers do ({@code isolation.level=read_committed}): an outcome counts once its checkpoint is
- * complete, never before. Each {@link #catchUp} reads on from where the last one stopped. Not
- * thread-safe: one thread reads.
+ * Counts what the job has committed to its output topics (outcomes, dead letters, delivery
+ * statuses, consent changes), reading them as their consumers do ({@code
+ * isolation.level=read_committed}): an outcome counts once its checkpoint is complete, never
+ * before. Each {@link #catchUp} reads on from where the last one stopped. Not thread-safe: one
+ * thread reads.
  */
 final class OutcomeTally implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String outcomesTopic;
+  private final String deadLetterTopic;
+  private final String deliveriesTopic;
   private final KafkaConsumer<String, String> consumer;
   private final Admin admin;
   private final List<TopicPartition> partitions = new ArrayList<>();
@@ -45,9 +49,14 @@ final class OutcomeTally implements AutoCloseable {
   private long unreadable;
   private final Map<String, Long> suppressedByReason = new HashMap<>();
   private long deadLetters;
+  private long delivered;
+  private long read;
+  private long optOuts;
 
-  OutcomeTally(String bootstrapServers, String outcomesTopic, String deadLetterTopic) {
-    this.outcomesTopic = outcomesTopic;
+  OutcomeTally(String bootstrapServers, CartRescueOptions job) {
+    this.outcomesTopic = job.outcomesTopic;
+    this.deadLetterTopic = job.deadLetterTopic;
+    this.deliveriesTopic = job.deliveriesTopic;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -56,7 +65,8 @@ final class OutcomeTally implements AutoCloseable {
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "cart-rescue-demo-tally");
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-    for (String topic : List.of(outcomesTopic, deadLetterTopic)) {
+    for (String topic :
+        List.of(outcomesTopic, deadLetterTopic, deliveriesTopic, job.consentChangesTopic)) {
       for (PartitionInfo p : consumer.partitionsFor(topic, TIMEOUT)) {
         partitions.add(new TopicPartition(topic, p.partition()));
       }
@@ -118,17 +128,34 @@ final class OutcomeTally implements AutoCloseable {
   }
 
   private void count(ConsumerRecord<String, String> record) {
-    if (!record.topic().equals(outcomesTopic)) {
+    if (record.topic().equals(deadLetterTopic)) {
       deadLetters++;
       return;
     }
-    JsonNode outcome;
+    JsonNode value;
     try {
-      outcome = JSON.readTree(record.value());
+      value = JSON.readTree(record.value());
     } catch (IOException | IllegalArgumentException e) {
       unreadable++;
       return;
     }
+    if (record.topic().equals(deliveriesTopic)) {
+      switch (value.path("status").asText()) {
+        case "delivered" -> delivered++;
+        case "read" -> read++;
+        default -> {
+          // sent and failed are in the outcomes already.
+        }
+      }
+      return;
+    }
+    if (!record.topic().equals(outcomesTopic)) {
+      if (!value.path("whatsapp_consent").asBoolean(true)) {
+        optOuts++;
+      }
+      return;
+    }
+    JsonNode outcome = value;
     switch (outcome.path("outcome").asText()) {
       case "sent" -> sent++;
       case "suppressed" -> {
@@ -142,7 +169,15 @@ final class OutcomeTally implements AutoCloseable {
 
   private DemoSummary summary() {
     return new DemoSummary(
-        sent + suppressed + failed, sent, suppressed, failed, suppressedByReason, deadLetters);
+        sent + suppressed + failed,
+        sent,
+        suppressed,
+        failed,
+        suppressedByReason,
+        deadLetters,
+        delivered,
+        read,
+        optOuts);
   }
 
   private boolean reached(Map<TopicPartition, Long> ends) {

@@ -53,14 +53,33 @@ class DemoTest {
       assertThat(summary.suppressed()).isEqualTo(byOutcome.getOrDefault("suppressed", 0L));
       assertThat(summary.failed()).isEqualTo(byOutcome.getOrDefault("failed", 0L));
       assertThat(summary.suppressedByReason()).isEqualTo(byReason);
+      List<JsonNode> deliveries = values(demo.kafka().readAll(job.deliveriesTopic));
+      Map<String, Long> byStatus = countBy(deliveries, "status");
+      long optOuts =
+          values(demo.kafka().readAll(job.consentChangesTopic)).stream()
+              .filter(c -> !c.get("whatsapp_consent").asBoolean())
+              .count();
       assertThat(summary.line())
           .isEqualTo(
-              "demo summary: carts=%d sent=%d suppressed=%d failed=%d"
+              "demo summary: carts=%d sent=%d suppressed=%d failed=%d delivered=%d read=%d optouts=%d"
                   .formatted(
                       outcomes.size(),
                       byOutcome.getOrDefault("sent", 0L),
                       byOutcome.getOrDefault("suppressed", 0L),
-                      byOutcome.getOrDefault("failed", 0L)));
+                      byOutcome.getOrDefault("failed", 0L),
+                      byStatus.getOrDefault("delivered", 0L),
+                      byStatus.getOrDefault("read", 0L),
+                      optOuts));
+      // The loop runs: the simulator's webhooks reach the job through the receiver.
+      assertThat(summary.delivered()).as("delivered").isPositive();
+      assertThat(summary.read()).as("read").isPositive();
+      assertThat(
+              deliveries.stream()
+                  .map(d -> d.get("cart_id").asText() + " " + d.get("status").asText())
+                  .distinct()
+                  .count())
+          .as("one delivery record per cart and status")
+          .isEqualTo(deliveries.size());
 
       List<ReceivedMessage> phone = demo.cloudApi().received();
       assertThat(summary.sent()).isPositive().isEqualTo(phone.size());
@@ -83,7 +102,7 @@ class DemoTest {
             l ->
                 l.matches(
                     "\\[00:\\d[05]] carts \\d+ \\| sent \\d+ \\| suppressed \\d+.* \\| failed \\d+"
-                        + " \\| dead letters \\d+"));
+                        + " \\| dead letters \\d+ \\| delivered \\d+ \\| read \\d+ \\| opt-outs \\d+"));
     assertThat(lines).anyMatch(l -> l.startsWith("[01:00] carts "));
   }
 

@@ -5,7 +5,6 @@ import dev.cartrescue.job.rule.PhoneNumbers;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -15,13 +14,12 @@ import org.apache.flink.util.Collector;
  * one claimed; a tombstone releases it, so that an erased contact is forgotten by number too.
  */
 public class ContactNumbers extends KeyedProcessFunction<String, ContactProfile, NumberSignal> {
+  /** One value per contact: the number's key follows from its phone. */
   private transient ValueState<NumberOwner> owned;
-  private transient ValueState<String> ownedKey;
 
   @Override
   public void open(OpenContext openContext) {
     owned = getRuntimeContext().getState(new ValueStateDescriptor<>("owned", NumberOwner.class));
-    ownedKey = getRuntimeContext().getState(new ValueStateDescriptor<>("owned-key", Types.STRING));
   }
 
   @Override
@@ -32,17 +30,16 @@ public class ContactNumbers extends KeyedProcessFunction<String, ContactProfile,
       // An older version, read late: the newer one decided.
       return;
     }
-    String keyBefore = ownedKey.value();
+    String keyBefore = before == null ? null : keyOf(before.phone);
     if (profile.erased) {
       if (keyBefore != null) {
         out.collect(NumberSignal.release(keyBefore, profile.contactId));
       }
       owned.clear();
-      ownedKey.clear();
       return;
     }
     PhoneNumbers.ValidNumber number = PhoneNumbers.read(profile.whatsappCode, profile.phoneNumber);
-    String key = number == null ? null : NumberSignal.numberKey(number.e164());
+    String key = number == null ? null : keyOf(number.e164());
     if (keyBefore != null && !keyBefore.equals(key)) {
       out.collect(NumberSignal.release(keyBefore, profile.contactId));
     }
@@ -54,13 +51,15 @@ public class ContactNumbers extends KeyedProcessFunction<String, ContactProfile,
             profile.updatedAt);
     owned.update(owner);
     if (key == null) {
-      ownedKey.clear();
       return;
     }
-    ownedKey.update(key);
     if (before == null || !key.equals(keyBefore) || !sameLanguage(before, owner)) {
       out.collect(NumberSignal.claim(key, owner));
     }
+  }
+
+  private static String keyOf(String e164) {
+    return e164 == null ? null : NumberSignal.numberKey(e164);
   }
 
   private static boolean sameLanguage(NumberOwner a, NumberOwner b) {

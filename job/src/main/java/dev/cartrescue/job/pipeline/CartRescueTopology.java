@@ -63,13 +63,18 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 public final class CartRescueTopology {
   private static final Duration MAX_EVENT_TIME_STEP = Duration.ofSeconds(10);
 
-  /** What the rule hears. Every stream carries event-time timestamps and watermarks. */
+  /**
+   * What the rule hears. Every stream carries event-time timestamps and watermarks. {@code
+   * numberProfiles} are the profiles again, read for the WhatsApp numbers they name, from the start
+   * of their topic whenever that reader has no state (Kafka: a source of its own).
+   */
   public record Inputs(
       DataStream<ClickEvent> clicks,
       DataStream<ContactProfile> profiles,
       DataStream<CappingEvent> cappingEvents,
       DataStream<RecordedOutcome> recordedOutcomes,
-      DataStream<WebhookNotification> webhooks) {}
+      DataStream<WebhookNotification> webhooks,
+      DataStream<ContactProfile> numberProfiles) {}
 
   /**
    * What the rule decides: one outcome per abandoned cart, one capping event per accepted send; and
@@ -204,7 +209,7 @@ public final class CartRescueTopology {
             .name("delivery statuses");
 
     DataStream<NumberSignal> owners =
-        in.profiles()
+        in.numberProfiles()
             .keyBy(p -> p.contactId)
             .process(new ContactNumbers())
             .uid("contact-numbers")

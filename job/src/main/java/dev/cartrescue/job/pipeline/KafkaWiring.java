@@ -5,6 +5,7 @@ import dev.cartrescue.connectors.DeadLetters;
 import dev.cartrescue.connectors.EventTimeWatermarks;
 import dev.cartrescue.connectors.KafkaInputs;
 import dev.cartrescue.connectors.KafkaOutputs;
+import dev.cartrescue.connectors.KafkaSettings;
 import dev.cartrescue.connectors.OutputRecord;
 import dev.cartrescue.connectors.Parsed;
 import dev.cartrescue.connectors.RecordParser;
@@ -82,14 +83,44 @@ public final class KafkaWiring {
             options.outcomesTopic,
             new RecordedOutcomeParser(),
             RecordedOutcome.class,
+            options.kafka,
             outsideEventTime(),
-            false),
+            false,
+            true),
         read(
             env,
             "webhooks",
             options.webhooksTopic,
             new WebhookNotificationParser(),
-            WebhookNotification.class));
+            WebhookNotification.class),
+        numberProfiles(env));
+  }
+
+  /**
+   * The contacts topic once more, for the numbers the contacts own: a consumer group of its own
+   * that starts from the earliest offsets whenever this source has no checkpointed offsets (the
+   * first start, an upgrade from a version without it), so that every contact's number is known,
+   * not only those of the profiles written since. Its dead letters are the contacts source's, and
+   * written by that one only.
+   */
+  private DataStream<ContactProfile> numberProfiles(StreamExecutionEnvironment env) {
+    KafkaSettings fromTheStart =
+        new KafkaSettings(
+            options.kafka.bootstrapServers(),
+            options.kafka.groupId() + "-numbers",
+            KafkaSettings.StartingOffsets.EARLIEST,
+            options.kafka.properties());
+    return read(
+        env,
+        "numbers",
+        options.contactsTopic,
+        new ContactProfileParser(),
+        ContactProfile.class,
+        fromTheStart,
+        EventTimeWatermarks.forInputs(
+            options.outOfOrderness, options.idleAdvance, fromTheStart, options.contactsTopic),
+        true,
+        false);
   }
 
   /** The Cloud API with the send ledger, which keeps a restart from sending a message again. */
@@ -179,14 +210,17 @@ public final class KafkaWiring {
         topic,
         parser,
         type,
+        options.kafka,
         EventTimeWatermarks.forInputs(
             options.outOfOrderness, options.idleAdvance, options.kafka, topic),
+        true,
         true);
   }
 
   /**
    * @param inEventTime whether the input's event time counts, and so is kept across restores
    *     ({@link KeptEventTime}); the outcomes read back stay outside it ({@link #outsideEventTime})
+   * @param writesDeadLetters false for a second reader of a topic whose first one writes them
    */
   private <T> DataStream<T> read(
       StreamExecutionEnvironment env,
@@ -194,18 +228,17 @@ public final class KafkaWiring {
       String topic,
       RecordParser<T> parser,
       Class<T> type,
+      KafkaSettings kafka,
       WatermarkStrategy<Parsed<T>> watermarks,
-      boolean inEventTime) {
+      boolean inEventTime,
+      boolean writesDeadLetters) {
     TypeInformation<Parsed<T>> parsedType = Parsed.typeInfo(TypeInformation.of(type));
     // A source subtask without a partition would hold event time back forever.
-    int partitions = KafkaInputs.partitions(options.kafka, topic);
+    int partitions = KafkaInputs.partitions(kafka, topic);
     int parallelism = Math.min(Math.max(env.getParallelism(), 1), partitions);
     SingleOutputStreamOperator<Parsed<T>> source =
         env.fromSource(
-                KafkaInputs.source(options.kafka, topic, parser, parsedType),
-                watermarks,
-                name,
-                parsedType)
+                KafkaInputs.source(kafka, topic, parser, parsedType), watermarks, name, parsedType)
             .uid(name + "-source")
             .setDescription("Kafka topic " + topic)
             .setParallelism(parallelism);
@@ -221,7 +254,9 @@ public final class KafkaWiring {
             .uid(name + "-records")
             .name(PARSE)
             .setParallelism(parallelism);
-    deadLetters.add(valid.getSideOutput(DeadLetters.OUTPUT));
+    if (writesDeadLetters) {
+      deadLetters.add(valid.getSideOutput(DeadLetters.OUTPUT));
+    }
     return valid;
   }
 

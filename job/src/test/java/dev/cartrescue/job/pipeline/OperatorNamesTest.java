@@ -72,7 +72,7 @@ class OperatorNamesTest {
         sources.add(vertex.getName());
       }
     }
-    assertThat(sources).hasSize(5);
+    assertThat(sources).hasSize(6);
     assertThat(sources)
         .allSatisfy(name -> assertThat(name).hasSizeLessThanOrEqualTo(FLINK_METRIC_NAME_LIMIT));
   }

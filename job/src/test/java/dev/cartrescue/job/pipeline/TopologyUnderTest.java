@@ -117,7 +117,8 @@ final class TopologyUnderTest {
             bounded(env, profiles, ContactProfile.class, (p, kafka) -> p.updatedAt),
             bounded(env, cappingEvents, CappingEvent.class, (c, kafka) -> c.timestamp),
             bounded(env, recordedOutcomes, RecordedOutcome.class, (o, kafka) -> o.deadline),
-            bounded(env, webhooks, WebhookNotification.class, (n, kafka) -> n.events[0].timestamp));
+            bounded(env, webhooks, WebhookNotification.class, (n, kafka) -> n.events[0].timestamp),
+            bounded(env, profiles, ContactProfile.class, (p, kafka) -> p.updatedAt));
     long now = wallClock;
     Outputs outputs = CartRescueTopology.build(inputs, rule, sender(), fixed(now));
     CloseableIterator<Outcome> outcomes = outputs.outcomes().collectAsync();

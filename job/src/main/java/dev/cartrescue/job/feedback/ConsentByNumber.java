@@ -109,15 +109,11 @@ public class ConsentByNumber extends KeyedProcessFunction<String, NumberSignal, 
     if (last != null && event.timestamp <= last.timestamp) {
       return;
     }
-    String phone = current.phone != null ? current.phone : e164(event.waId);
+    String phone = current.phone != null ? current.phone : NumberSignal.e164(event.waId);
     ConsentChange change =
         ConsentChange.of(current.contactId, phone, consent, source, event.timestamp);
     lastChange.update(change);
     (consent ? optIns : optOuts).inc();
     out.collect(change);
-  }
-
-  private static String e164(String waId) {
-    return waId == null ? null : "+" + waId;
   }
 }

@@ -133,7 +133,7 @@ public class DeliveryStatuses
     out.collect(d);
     byStatus[index].inc();
 
-    String phone = status.waId == null ? null : "+" + status.waId;
+    String phone = NumberSignal.e164(status.waId);
     if (status.errorCode != null && status.errorCode == OPTED_OUT) {
       ctx.output(
           CONSENT,

@@ -26,6 +26,11 @@ public class NumberSignal {
     return "p:" + (digitsOrE164.startsWith("+") ? digitsOrE164.substring(1) : digitsOrE164);
   }
 
+  /** A WhatsApp id ({@code wa_id}: the number's digits) in E.164, or null for none. */
+  public static String e164(String waId) {
+    return waId == null ? null : "+" + waId;
+  }
+
   public static String userKey(String userId) {
     return "u:" + userId;
   }

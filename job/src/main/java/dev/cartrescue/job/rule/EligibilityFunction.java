@@ -124,8 +124,7 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
       if (signal.failedSend.isOptOut()) {
         addTime(optOutTimes, signal.failedSend.deadline);
         ContactProfile profile = profileAt(signal.failedSend.deadline);
-        PhoneNumbers.ValidNumber number =
-            profile == null ? null : PhoneNumbers.read(profile.whatsappCode, profile.phoneNumber);
+        PhoneNumbers.ValidNumber number = numberOf(profile);
         ctx.output(
             CONSENT_CHANGES,
             ConsentChange.of(
@@ -238,8 +237,7 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     decision.deadline = deadline;
 
     ContactProfile profile = profileAt(deadline);
-    PhoneNumbers.ValidNumber number =
-        profile == null ? null : PhoneNumbers.read(profile.whatsappCode, profile.phoneNumber);
+    PhoneNumbers.ValidNumber number = numberOf(profile);
     long cappedFrom = deadline - rule.cappingPeriod().toMillis() + 1;
     Reason reason =
         Reason.firstThatHolds(
@@ -361,6 +359,11 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
         cartItems.remove(line.id);
       }
     }
+  }
+
+  /** The valid number a profile gives, or null (no profile, or no valid number). */
+  private static PhoneNumbers.ValidNumber numberOf(ContactProfile profile) {
+    return profile == null ? null : PhoneNumbers.read(profile.whatsappCode, profile.phoneNumber);
   }
 
   /** The profile in force at {@code time}: the newest version not after it. */

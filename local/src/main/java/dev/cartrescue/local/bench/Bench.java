@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -225,8 +226,7 @@ public final class Bench {
       JobRun.Result full;
       Map<String, Long> outcomes;
       try (OutcomeCounter counter = new OutcomeCounter(rig.bootstrap(), outcomesTopic)) {
-        JobRun.Completion allOutcomes =
-            new JobRun.Completion((rest, vertices) -> counter.poll(), made.abandonedCarts());
+        JobRun.Completion allOutcomes = new JobRun.Completion(counter, made.abandonedCarts());
         full =
             profiled(
                 profile,
@@ -587,12 +587,14 @@ public final class Bench {
   }
 
   /** Counts the committed outcomes of a topic by outcome and reason, as a reader of it would. */
-  static final class OutcomeCounter implements AutoCloseable {
+  static final class OutcomeCounter implements JobRun.Count, AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final Map<String, Long> counts = new TreeMap<>();
+    private final String bootstrap;
     private long total;
 
     OutcomeCounter(String bootstrap, String topic) {
+      this.bootstrap = bootstrap;
       Properties p = new Properties();
       p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
       p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -608,6 +610,39 @@ public final class Bench {
               .collect(Collectors.toList());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
+    }
+
+    @Override
+    public long poll(FlinkRest rest, List<FlinkRest.Vertex> vertices) throws IOException {
+      return poll();
+    }
+
+    /**
+     * The committed end offsets (the last stable offsets) against the written ones: a transaction
+     * left open shows as the first lagging behind the second.
+     */
+    @Override
+    public String describe() {
+      Set<TopicPartition> partitions = consumer.assignment();
+      try (KafkaConsumer<String, String> uncommitted =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrap,
+                  ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                  StringDeserializer.class.getName(),
+                  ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                  StringDeserializer.class.getName()))) {
+        return "outcomes topic: committed end offsets "
+            + consumer.endOffsets(partitions, Duration.ofSeconds(10))
+            + ", written "
+            + uncommitted.endOffsets(partitions, Duration.ofSeconds(10))
+            + ", read up to "
+            + partitions.stream().map(consumer::position).toList()
+            + "; ";
+      } catch (RuntimeException e) {
+        return "outcomes topic: " + e + "; ";
+      }
     }
 
     /** Reads what is committed now; returns the number of outcomes so far. */

@@ -89,6 +89,57 @@ final class FlinkRest {
     return get("/jobs/" + job + "/checkpoints");
   }
 
+  /**
+   * What a stalled run needs to be understood, in one paragraph: the job's state and restarts, the
+   * root exception, the checkpoints (completed, failed, in progress, the newest failure) and each
+   * vertex's input watermark (how far behind the wall clock). Never fails: what cannot be read is
+   * said so.
+   */
+  String diagnosis(List<Vertex> vertices) {
+    StringBuilder s = new StringBuilder();
+    try {
+      JsonNode exceptions = get("/jobs/" + job + "/exceptions");
+      JsonNode root = exceptions.path("exceptionHistory").path("entries").path(0);
+      s.append("exceptions: ")
+          .append(exceptions.path("exceptionHistory").path("entries").size())
+          .append(root.isMissingNode() ? "" : ", newest: " + firstLine(root.path("stacktrace")));
+      JsonNode counts = checkpoints().path("counts");
+      s.append("; checkpoints: completed ")
+          .append(counts.path("completed").asLong())
+          .append(", failed ")
+          .append(counts.path("failed").asLong())
+          .append(", in progress ")
+          .append(counts.path("in_progress").asLong());
+      JsonNode failed = checkpoints().path("latest").path("failed");
+      if (!failed.isMissingNode() && !failed.isNull()) {
+        s.append(", newest failure: ").append(failed.path("failure_message").asText());
+      }
+      long now = System.currentTimeMillis();
+      s.append("; input watermarks behind the clock:");
+      for (Vertex v : vertices) {
+        Double min =
+            metrics(v, "min", List.of("currentInputWatermark")).get("currentInputWatermark");
+        s.append(" [")
+            .append(v.name(), 0, Math.min(40, v.name().length()))
+            .append(": ")
+            .append(
+                min == null
+                    ? "none"
+                    : min <= Long.MIN_VALUE / 2 ? "no watermark" : (now - min.longValue()) + " ms")
+            .append(']');
+      }
+    } catch (Exception e) {
+      s.append(" (REST API: ").append(e).append(')');
+    }
+    return s.toString();
+  }
+
+  private static String firstLine(JsonNode text) {
+    String t = text.asText();
+    int end = t.indexOf('\n');
+    return end < 0 ? t : t.substring(0, end);
+  }
+
   /** Flink's own back-pressure view of a vertex: the level and the ratio of its busiest subtask. */
   JsonNode backPressure(Vertex v) throws IOException, InterruptedException {
     return get("/jobs/" + job + "/vertices/" + v.id() + "/backpressure");

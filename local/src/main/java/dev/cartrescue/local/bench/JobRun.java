@@ -71,6 +71,11 @@ final class JobRun {
   /** Polled with every sample once the input is consumed, with the job's REST API at hand. */
   interface Count {
     long poll(FlinkRest rest, List<Vertex> vertices) throws Exception;
+
+    /** What a stall message adds about what is counted. */
+    default String describe() {
+      return "";
+    }
   }
 
   private JobRun() {}
@@ -245,7 +250,8 @@ final class JobRun {
                 + clickEvents
                 + " events and then nothing for "
                 + STALL.toMinutes()
-                + " min");
+                + " min; "
+                + rest.diagnosis(vertices));
       }
       if (consumedAt >= 0 && now - lastProgress > completion.stall().toNanos()) {
         throw new IllegalStateException(
@@ -257,7 +263,9 @@ final class JobRun {
                 + completion.expected()
                 + ", then made no progress for "
                 + completion.stall().toSeconds()
-                + " s");
+                + " s; "
+                + completion.count().describe()
+                + rest.diagnosis(vertices));
       }
     }
     long done = System.nanoTime();

@@ -1,0 +1,26 @@
+package dev.cartrescue.testkit.chatwoot;
+
+import java.time.Instant;
+
+/**
+ * A message of a stand-in conversation, as Chatwoot keeps it: {@code messageType} 0 incoming (the
+ * customer), 1 outgoing (an advisor or the API); a private outgoing message is a note the customer
+ * never sees.
+ *
+ * @param sourceId the WhatsApp message id of an incoming message; null otherwise
+ */
+public record StandInMessage(
+    long id,
+    long conversationId,
+    String content,
+    int messageType,
+    boolean privateNote,
+    Instant createdAt,
+    String sourceId) {
+  public static final int INCOMING = 0;
+  public static final int OUTGOING = 1;
+
+  public boolean isNote() {
+    return privateNote && messageType == OUTGOING;
+  }
+}

@@ -3,7 +3,7 @@ package dev.cartrescue.local;
 import dev.cartrescue.job.Version;
 import java.util.Arrays;
 
-/** {@code ./cart-rescue run|demo|bench|webhooks [options]}: the job on this machine. */
+/** {@code ./cart-rescue run|demo|bench|webhooks|advisor [options]}: the job on this machine. */
 public final class CartRescueCli {
   private CartRescueCli() {}
 
@@ -15,6 +15,7 @@ public final class CartRescueCli {
       case "demo" -> Demo.main(rest);
       case "bench" -> dev.cartrescue.local.bench.Bench.main(rest);
       case "webhooks" -> dev.cartrescue.webhooks.WebhooksMain.main(rest);
+      case "advisor" -> dev.cartrescue.advisor.AdvisorMain.main(rest);
       case "help", "--help", "-h" -> System.out.println(usage());
       case "version", "--version" -> System.out.println(Version.describe());
       default -> {
@@ -35,6 +36,8 @@ public final class CartRescueCli {
         "         measures the job against a pass-through job on a local broker (bench --help)",
         "       ./cart-rescue webhooks --kafka.bootstrap-servers HOST:PORT [--key value ...]",
         "         receives Meta's WhatsApp webhooks and writes them to Kafka (webhooks --help)",
+        "       ./cart-rescue advisor --kafka.bootstrap-servers HOST:PORT --chatwoot.base-url URL ...",
+        "         turns the job's advisor hand-offs into Chatwoot conversations (advisor --help)",
         "       ./cart-rescue --version",
         "         prints the version",
         "run --help and demo --help list their options (the job's: docs/contract.md, section 5).");

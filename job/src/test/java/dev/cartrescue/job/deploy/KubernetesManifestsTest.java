@@ -33,12 +33,14 @@ class KubernetesManifestsTest {
   void everyFileUnderK8sIsUsedByAKustomizationOrIsASecretTemplate() {
     Set<Path> used = new HashSet<>();
     for (String kustomization :
-        List.of("base", "overlays/small", "overlays/large", "monitoring", "webhooks")) {
+        List.of("base", "overlays/small", "overlays/large", "monitoring", "webhooks", "advisor")) {
       used.addAll(Kustomize.build(Repository.k8s().resolve(kustomization)).filesUsed());
     }
     used.add(Deployment.secretTemplate());
     // The receiver's Secret, created by hand as the job's is (docs/webhooks.md).
     used.add(Repository.k8s().resolve("webhooks/whatsapp-webhooks.template.yaml"));
+    // The Chatwoot connector's Secret, likewise (docs/advisor.md).
+    used.add(Repository.k8s().resolve("advisor/chatwoot-api-token.template.yaml"));
     List<Path> manifests = new ArrayList<>(Repository.k8sFiles(".yaml"));
     manifests.addAll(Repository.k8sFiles(".json"));
     assertThat(manifests)
@@ -133,6 +135,37 @@ class KubernetesManifestsTest {
         .isEqualTo(secret.path("metadata").path("name").asText());
     assertThat(deployment.mountPathOf("configMap")).isNotBlank();
     assertThat(deployment.mountPathOf("secret")).isNotBlank();
+  }
+
+  @Test
+  void theAdvisorRunsOnePodWithItsOptionsAndTheTokenAsAFileFromTheTemplatesSecret() {
+    Kustomize.Build build = Kustomize.build(Repository.k8s().resolve("advisor"));
+    JsonNode deployment =
+        build.resources().stream()
+            .filter(r -> r.path("kind").asText().equals("Deployment"))
+            .findFirst()
+            .orElseThrow();
+    JsonNode pod = deployment.path("spec").path("template").path("spec");
+    assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(1);
+    assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+    JsonNode container = pod.path("containers").get(0);
+    assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
+        .isEqualTo("/healthz");
+    JsonNode secret =
+        Repository.yamlDocuments(
+                Repository.k8s().resolve("advisor/chatwoot-api-token.template.yaml"))
+            .get(0);
+    assertThat(secret.has("data")).isFalse();
+    assertThat(secret.path("stringData").path("chatwoot-api-token").asText())
+        .isEqualTo("PLACEHOLDER-NOT-A-TOKEN");
+    Set<String> volumes = new HashSet<>();
+    for (JsonNode volume : pod.path("volumes")) {
+      volumes.add(
+          volume.path("secret").path("secretName").asText()
+              + volume.path("configMap").path("name").asText());
+    }
+    assertThat(volumes).contains(secret.path("metadata").path("name").asText());
+    assertThat(build.generatedNames()).anyMatch(volumes::contains);
   }
 
   @Test

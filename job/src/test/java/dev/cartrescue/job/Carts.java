@@ -85,6 +85,20 @@ public final class Carts {
     return e;
   }
 
+  /**
+   * A tap on "Chat with an advisor" from a WhatsApp number on the message {@code replyTo} (null for
+   * none), with the payload the job sends for {@code cartId}.
+   */
+  public static WebhookEvent tapFrom(String waId, String replyTo, String cartId, long at) {
+    WebhookEvent e = webhookEvent(WebhookEvent.Kind.BUTTON, at);
+    e.messageId = "wamid.tap-" + waId + "-" + at;
+    e.waId = waId;
+    e.contextMessageId = replyTo;
+    e.payload = "advisor:" + cartId;
+    e.text = "Chat with an advisor";
+    return e;
+  }
+
   /** A marketing preference, {@code stop} or {@code resume}. */
   public static WebhookEvent preferenceOf(String waId, String value, long at) {
     WebhookEvent e = webhookEvent(WebhookEvent.Kind.PREFERENCE, at);

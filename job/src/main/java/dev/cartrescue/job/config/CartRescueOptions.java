@@ -52,6 +52,7 @@ public final class CartRescueOptions {
   public final String webhooksTopic;
   public final String deliveriesTopic;
   public final String consentChangesTopic;
+  public final String handoffsTopic;
   public final RuleSettings rule;
   public final Duration outOfOrderness;
 
@@ -99,6 +100,7 @@ public final class CartRescueOptions {
     webhooksTopic = required(JobOptions.WEBHOOKS_TOPIC);
     deliveriesTopic = required(JobOptions.DELIVERIES_TOPIC);
     consentChangesTopic = required(JobOptions.CONSENT_CHANGES_TOPIC);
+    handoffsTopic = required(JobOptions.HANDOFFS_TOPIC);
 
     rule =
         new RuleSettings(

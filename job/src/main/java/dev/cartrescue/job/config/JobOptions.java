@@ -107,6 +107,14 @@ public final class JobOptions {
           .defaultValue("consent-changes")
           .withDescription("one record per opt-out or opt-in the job heard, for the CRM (§3)");
 
+  public static final ConfigOption<String> HANDOFFS_TOPIC =
+      ConfigOptions.key("topic.handoffs")
+          .stringType()
+          .defaultValue("advisor-handoffs")
+          .withDescription(
+              "one record per tap on \"Chat with an advisor\" or reply to a cart's message, for"
+                  + " the advisors' inbox (§3)");
+
   public static final ConfigOption<Duration> ABANDON_AFTER =
       ConfigOptions.key("rule.abandon-after")
           .durationType()
@@ -288,6 +296,7 @@ public final class JobOptions {
           WEBHOOKS_TOPIC,
           DELIVERIES_TOPIC,
           CONSENT_CHANGES_TOPIC,
+          HANDOFFS_TOPIC,
           ABANDON_AFTER,
           RECENT_PURCHASE,
           CAPPING_PERIOD,

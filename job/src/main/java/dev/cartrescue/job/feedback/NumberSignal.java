@@ -43,6 +43,12 @@ public class NumberSignal {
     return s;
   }
 
+  /** Whether this is a user's answer to a message: a tap on a button, or a text. */
+  public boolean isAnswer() {
+    return event != null
+        && (event.kind == WebhookEvent.Kind.BUTTON || event.kind == WebhookEvent.Kind.TEXT);
+  }
+
   public static NumberSignal claim(String key, NumberOwner owner) {
     NumberSignal s = new NumberSignal();
     s.key = key;

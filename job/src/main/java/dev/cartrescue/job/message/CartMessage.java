@@ -59,8 +59,7 @@ public class CartMessage implements MessageFactory<CartDecision> {
     TemplateMessage m = new TemplateMessage();
     m.to = cart.phoneE164;
     m.templateName = templateName;
-    String language = languageCode(cart.language);
-    m.languageCode = language != null ? language : defaultLanguage;
+    m.languageCode = languageSent(cart.language, defaultLanguage);
     m.fallbackLanguageCode = m.languageCode.equals(defaultLanguage) ? null : defaultLanguage;
     String greeting = TemplateText.parameter(cart.greetingName, MAX_GREETING_LENGTH);
     String summary = TemplateText.parameter(cart.itemsSummary, MAX_PARAMETER_LENGTH);
@@ -74,6 +73,29 @@ public class CartMessage implements MessageFactory<CartDecision> {
             + atMost(cart.cartId, MAX_PAYLOAD_LENGTH - ADVISOR_PAYLOAD_PREFIX.length());
     m.bizOpaqueCallbackData = atMost(cart.decisionId(), MAX_CALLBACK_DATA_LENGTH);
     return m;
+  }
+
+  /**
+   * The language a cart's message is sent in: the profile's in Meta's spelling, else {@code
+   * defaultLanguage} (which the sender also falls back to when the template lacks the profile's).
+   */
+  public static String languageSent(String profileLanguage, String defaultLanguage) {
+    String language = languageCode(profileLanguage);
+    return language != null ? language : defaultLanguage;
+  }
+
+  /**
+   * The cart id that a "Chat with an advisor" payload names, or null when the payload is not one of
+   * this job's (or names a digest of a long id: then the message id the tap replies to decides).
+   */
+  public static String cartOfAdvisorPayload(String payload) {
+    if (payload == null
+        || !payload.startsWith(ADVISOR_PAYLOAD_PREFIX)
+        || payload.startsWith(ADVISOR_PAYLOAD_PREFIX + DIGEST_PREFIX)) {
+      return null;
+    }
+    String cartId = payload.substring(ADVISOR_PAYLOAD_PREFIX.length());
+    return cartId.isEmpty() ? null : cartId;
   }
 
   /** Meta's spelling of a language code ({@code pt_BR}), or null when it does not read as one. */

@@ -3,7 +3,9 @@ package dev.cartrescue.job.pipeline;
 import dev.cartrescue.job.feedback.ConsentByNumber;
 import dev.cartrescue.job.feedback.ContactNumbers;
 import dev.cartrescue.job.feedback.DeliveryStatuses;
+import dev.cartrescue.job.feedback.Handoffs;
 import dev.cartrescue.job.feedback.NumberSignal;
+import dev.cartrescue.job.feedback.SentCart;
 import dev.cartrescue.job.feedback.WebhookEvents;
 import dev.cartrescue.job.records.AbandonedCart;
 import dev.cartrescue.job.records.CappingEvent;
@@ -13,6 +15,7 @@ import dev.cartrescue.job.records.ConsentChange;
 import dev.cartrescue.job.records.ContactProfile;
 import dev.cartrescue.job.records.ContactSignal;
 import dev.cartrescue.job.records.DeliveryStatus;
+import dev.cartrescue.job.records.Handoff;
 import dev.cartrescue.job.records.Outcome;
 import dev.cartrescue.job.records.RecordedOutcome;
 import dev.cartrescue.job.records.WebhookEvent;
@@ -79,13 +82,14 @@ public final class CartRescueTopology {
   /**
    * What the rule decides: one outcome per abandoned cart, one capping event per accepted send; and
    * what it heard back: one delivery status per sent cart and status, one record per consent
-   * change.
+   * change, one hand-off per customer's answer to a cart's message.
    */
   public record Outputs(
       DataStream<Outcome> outcomes,
       DataStream<CappingEvent> cappingEvents,
       DataStream<DeliveryStatus> deliveries,
-      DataStream<ConsentChange> consentChanges) {}
+      DataStream<ConsentChange> consentChanges,
+      DataStream<Handoff> handoffs) {}
 
   /**
    * Sends each decision's message and emits one delivery per decision, never failing the job; the
@@ -171,22 +175,33 @@ public final class CartRescueTopology {
             .uid("outcome-metrics")
             .name("count outcomes");
 
+    DataStream<Delivery<CartDecision>> sent =
+        deliveries.filter(d -> d.result.status == SendResult.Status.SENT).name("sent");
     DataStream<CappingEvent> cappingEvents =
-        deliveries
-            .filter(d -> d.result.status == SendResult.Status.SENT)
-            .name("sent")
-            .map(CartRescueTopology::cappingOf)
-            .name("capping events");
+        sent.map(CartRescueTopology::cappingOf).name("capping events");
+
+    String defaultLanguage = rule.defaultLanguage();
+    DataStream<Handoff> handoffs =
+        sent.map(d -> SentCart.of(d.request, d.result.messageId, defaultLanguage))
+            .name("sent carts")
+            .keyBy(SentCart::numberKey)
+            .connect(feedback.answers().keyBy(e -> e.key))
+            .process(new Handoffs())
+            .uid("advisor-handoffs")
+            .name("advisor hand-offs");
 
     DataStream<ConsentChange> consentChanges =
         feedback
             .consentChanges()
             .union(decisions.getSideOutput(EligibilityFunction.CONSENT_CHANGES));
-    return new Outputs(outcomes, cappingEvents, feedback.deliveries(), consentChanges);
+    return new Outputs(outcomes, cappingEvents, feedback.deliveries(), consentChanges, handoffs);
   }
 
+  /** {@code answers}: taps and texts, keyed like the numbers ({@link NumberSignal#key}). */
   private record Feedback(
-      DataStream<DeliveryStatus> deliveries, DataStream<ConsentChange> consentChanges) {}
+      DataStream<DeliveryStatus> deliveries,
+      DataStream<ConsentChange> consentChanges,
+      DataStream<NumberSignal> answers) {}
 
   /**
    * What WhatsApp tells back (docs/webhooks.md): statuses tied to their carts by message id, and
@@ -214,16 +229,19 @@ public final class CartRescueTopology {
             .process(new ContactNumbers())
             .uid("contact-numbers")
             .name("contact numbers");
-    DataStream<ConsentChange> fromUsers =
-        statuses
-            .getSideOutput(WebhookEvents.FROM_USERS)
+    DataStream<NumberSignal> fromUsers = statuses.getSideOutput(WebhookEvents.FROM_USERS);
+    DataStream<ConsentChange> consentFromUsers =
+        fromUsers
             .union(owners, deliveries.getSideOutput(DeliveryStatuses.IDENTITIES))
             .keyBy(s -> s.key)
             .process(new ConsentByNumber())
             .uid("consent-by-number")
             .name("consent by number");
+    DataStream<NumberSignal> answers = fromUsers.filter(NumberSignal::isAnswer).name("answers");
     return new Feedback(
-        deliveries, fromUsers.union(deliveries.getSideOutput(DeliveryStatuses.CONSENT)));
+        deliveries,
+        consentFromUsers.union(deliveries.getSideOutput(DeliveryStatuses.CONSENT)),
+        answers);
   }
 
   /**

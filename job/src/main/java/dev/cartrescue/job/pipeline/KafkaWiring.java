@@ -140,14 +140,15 @@ public final class KafkaWiring {
   }
 
   /**
-   * Outcomes, capping events, delivery statuses, consent changes and the dead letters of every
-   * input, in one transaction per checkpoint.
+   * Outcomes, capping events, delivery statuses, consent changes, hand-offs and the dead letters of
+   * every input, in one transaction per checkpoint.
    */
   public void write(Outputs outputs) {
     String outcomesTopic = options.outcomesTopic;
     String cappingTopic = options.cappingTopic;
     String deliveriesTopic = options.deliveriesTopic;
     String consentChangesTopic = options.consentChangesTopic;
+    String handoffsTopic = options.handoffsTopic;
     String deadLetterTopic = options.deadLetterTopic;
     DataStream<OutputRecord> records =
         outputs
@@ -170,7 +171,11 @@ public final class KafkaWiring {
                         c ->
                             new OutputRecord(
                                 consentChangesTopic, c.contactId, OutputJson.consentChange(c)))
-                    .name("consent change records"));
+                    .name("consent change records"),
+                outputs
+                    .handoffs()
+                    .map(h -> new OutputRecord(handoffsTopic, h.contactId, OutputJson.handoff(h)))
+                    .name("hand-off records"));
     for (DataStream<DeadLetter> dead : deadLetters) {
       records =
           records.union(

@@ -19,6 +19,9 @@ public class CartDecision {
   public String greetingName;
   public String itemsSummary;
 
+  /** The cart's lines at the deadline, for the advisor a reply reaches. */
+  public CartItem[] items;
+
   public CartDecision() {}
 
   public boolean isSend() {

@@ -1,5 +1,6 @@
 package dev.cartrescue.job.records;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cartrescue.connectors.Json;
@@ -55,6 +56,27 @@ public final class OutputJson {
     json.put("whatsapp_consent", c.whatsappConsent);
     json.put("source", c.source);
     json.put("timestamp", iso(c.timestamp));
+    return Json.write(json);
+  }
+
+  public static String handoff(Handoff h) {
+    ObjectNode json = NODES.objectNode();
+    json.put("handoff_id", h.handoffId);
+    json.put("contact_id", h.contactId);
+    json.put("phone", h.phone);
+    json.put("first_name", h.firstName);
+    json.put("language", h.language);
+    json.put("cart_id", h.cartId);
+    json.put("cart_url", h.cartUrl);
+    ArrayNode items = json.putArray("items");
+    for (CartItem item : h.items) {
+      items.addObject().put("name", item.name).put("quantity", item.quantity);
+    }
+    json.put("message_id", h.messageId);
+    json.put("tapped_at", iso(h.tappedAt));
+    if (h.text != null) {
+      json.put("text", h.text);
+    }
     return Json.write(json);
   }
 

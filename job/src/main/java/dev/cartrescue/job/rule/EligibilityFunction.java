@@ -300,6 +300,9 @@ public class EligibilityFunction extends KeyedProcessFunction<String, ContactSig
     decision.language = blankToNull(profile.language);
     decision.greetingName = blankToNull(profile.firstName);
     decision.itemsSummary = ItemsSummary.of(cartItems.values());
+    List<CartItem> items = new ArrayList<>();
+    cartItems.values().forEach(items::add);
+    decision.items = items.toArray(CartItem[]::new);
     return decision;
   }
 

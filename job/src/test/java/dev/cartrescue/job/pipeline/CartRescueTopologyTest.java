@@ -281,6 +281,32 @@ class CartRescueTopologyTest {
     assertThat(written.deliveries()).allMatch(d -> d.deadline == T0 + ONE_HOUR);
   }
 
+  @Test
+  void aTapOnChatWithAnAdvisorBecomesOneHandOffWithTheCart() throws Exception {
+    Written written =
+        job.profiles(consenting(ANNA, "0612345671"))
+            .clicks(addToCart(ANNA, T0))
+            .webhooks(
+                Carts.tapFrom("33612345671", null, "k-" + ANNA, T0 + 2 * ONE_HOUR),
+                Carts.tapFrom("33612345671", null, "k-" + ANNA, T0 + 2 * ONE_HOUR))
+            .run();
+
+    assertThat(written.outcomes())
+        .singleElement()
+        .satisfies(o -> assertThat(o.outcome).isEqualTo(Outcome.SENT));
+    assertThat(written.handoffs())
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.contactId).isEqualTo(ANNA);
+              assertThat(h.phone).isEqualTo("+33612345671");
+              assertThat(h.cartId).isEqualTo(written.outcomes().get(0).cartId);
+              assertThat(h.messageId).isEqualTo(written.outcomes().get(0).messageId);
+              assertThat(h.items).hasSize(1);
+              assertThat(h.tappedAt).isEqualTo(T0 + 2 * ONE_HOUR);
+            });
+  }
+
   private static final long MINUTE = ONE_HOUR / 60;
 
   private static ContactProfile consenting(String contact, String nationalNumber) {

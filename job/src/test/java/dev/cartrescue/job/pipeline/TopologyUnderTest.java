@@ -9,6 +9,7 @@ import dev.cartrescue.job.records.ClickEvent;
 import dev.cartrescue.job.records.ConsentChange;
 import dev.cartrescue.job.records.ContactProfile;
 import dev.cartrescue.job.records.DeliveryStatus;
+import dev.cartrescue.job.records.Handoff;
 import dev.cartrescue.job.records.Outcome;
 import dev.cartrescue.job.records.RecordedOutcome;
 import dev.cartrescue.job.records.WebhookEvent;
@@ -104,7 +105,8 @@ final class TopologyUnderTest {
       List<Outcome> outcomes,
       List<CappingEvent> cappingEvents,
       List<DeliveryStatus> deliveries,
-      List<ConsentChange> consentChanges) {}
+      List<ConsentChange> consentChanges,
+      List<Handoff> handoffs) {}
 
   Written run() throws Exception {
     Configuration conf = new Configuration();
@@ -125,8 +127,10 @@ final class TopologyUnderTest {
     CloseableIterator<CappingEvent> capping = outputs.cappingEvents().collectAsync();
     CloseableIterator<DeliveryStatus> deliveries = outputs.deliveries().collectAsync();
     CloseableIterator<ConsentChange> consent = outputs.consentChanges().collectAsync();
+    CloseableIterator<Handoff> handoffs = outputs.handoffs().collectAsync();
     env.execute("topology under test");
-    return new Written(drain(outcomes), drain(capping), drain(deliveries), drain(consent));
+    return new Written(
+        drain(outcomes), drain(capping), drain(deliveries), drain(consent), drain(handoffs));
   }
 
   /** Everything the stream gave; after a bounded job has ended, its collected results. */

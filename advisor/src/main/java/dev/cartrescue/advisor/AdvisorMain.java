@@ -55,7 +55,10 @@ public final class AdvisorMain {
                 },
                 "advisor-stop"));
     out.println(
-        NAME + ": running; /healthz and /metrics on port " + connector.port() + "; Ctrl-C stops it");
+        NAME
+            + ": running; /healthz and /metrics on port "
+            + connector.port()
+            + "; Ctrl-C stops it");
     try {
       stopped.await();
     } catch (InterruptedException e) {

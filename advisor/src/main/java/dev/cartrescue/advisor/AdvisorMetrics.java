@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The connector's counters, the time from the customer's tap to the note, and how far behind it
- * is, written in Prometheus' text format by hand as the receiver writes its own. Every series
- * exists from the start, at zero.
+ * The connector's counters, the time from the customer's tap to the note, and how far behind it is,
+ * written in Prometheus' text format by hand as the receiver writes its own. Every series exists
+ * from the start, at zero.
  */
 final class AdvisorMetrics {
   /** Upper bounds of the tap-to-note buckets, in seconds. */

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every option of the Chatwoot connector, declared once: its key, default and description. The
- * help of {@code ./cart-rescue advisor --help} and the options table of docs/advisor.md come from
- * these declarations, and {@link AdvisorOptions} reads them from flags and {@code --config FILE}.
+ * Every option of the Chatwoot connector, declared once: its key, default and description. The help
+ * of {@code ./cart-rescue advisor --help} and the options table of docs/advisor.md come from these
+ * declarations, and {@link AdvisorOptions} reads them from flags and {@code --config FILE}.
  *
  * <p>The Chatwoot access token is not an option: only the file that holds it is, and the
  * environment variable {@value #API_TOKEN_VARIABLE} stands in for the file. Descriptions start in

@@ -22,9 +22,9 @@ import java.util.TreeMap;
  * <p>An option's value is the first of: its {@code --key value} (or {@code --key=value}) flag; its
  * key in {@code --config FILE}, a YAML file of the same keys (flat, or nested by their dots); its
  * declared default. Flags and YAML are read as the webhook receiver reads its own. Any problem is
- * an {@link OptionsException} whose message is one line naming the option. The access token is
- * read from the file the options name, else from the environment; it is never an option itself
- * and never part of {@link #describe()} or of {@link #toString()}.
+ * an {@link OptionsException} whose message is one line naming the option. The access token is read
+ * from the file the options name, else from the environment; it is never an option itself and never
+ * part of {@link #describe()} or of {@link #toString()}.
  */
 public final class AdvisorOptions {
   /** The consumer group ({@code kafka.group-id}). */
@@ -76,8 +76,8 @@ public final class AdvisorOptions {
   }
 
   /**
-   * Parses command-line arguments, reading {@code --config FILE} when given, and the token from
-   * its file or from this process's environment.
+   * Parses command-line arguments, reading {@code --config FILE} when given, and the token from its
+   * file or from this process's environment.
    */
   public static AdvisorOptions parse(String... args) {
     return parse(System.getenv(), args);

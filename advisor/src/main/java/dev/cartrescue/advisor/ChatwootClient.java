@@ -91,8 +91,7 @@ final class ChatwootClient {
           Optional.empty());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ChatwootError(
-          ChatwootError.Kind.IO, 0, step + ": interrupted", Optional.empty());
+      throw new ChatwootError(ChatwootError.Kind.IO, 0, step + ": interrupted", Optional.empty());
     }
     int status = response.statusCode();
     JsonNode body = parse(response.body());

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Chatwoot connector: the job's advisor hand-offs in, one Chatwoot conversation with one
- * private note each out (docs/advisor.md). One consumer thread does the work ({@link
- * HandoffLoop}); an HTTP port answers {@code GET /healthz} (200 while that thread runs, 503 once
- * it has stopped) and {@code GET /metrics} (Prometheus).
+ * private note each out (docs/advisor.md). One consumer thread does the work ({@link HandoffLoop});
+ * an HTTP port answers {@code GET /healthz} (200 while that thread runs, 503 once it has stopped)
+ * and {@code GET /metrics} (Prometheus).
  *
  * <p>For the demo and tests: {@code ChatwootConnector.start(AdvisorOptions.of(keys, token))}, then
  * {@link #noted()}, {@link #alreadyNoted()}, {@link #deadLettered()} and {@link #close()}.

@@ -280,8 +280,7 @@ final class ChatwootHandoff {
     // Never false: a message that is not private is sent to the customer on WhatsApp.
     body.put("private", true);
     JsonNode message =
-        chatwoot.post(
-            "post the note", "/conversations/" + conversationId + "/messages", body);
+        chatwoot.post("post the note", "/conversations/" + conversationId + "/messages", body);
     if (!message.path("private").asBoolean(false)) {
       LOG.error(
           "Chatwoot answered the note of hand-off {} in conversation {} as not private",
@@ -329,8 +328,7 @@ final class ChatwootHandoff {
     long conversationId = conversation.path("id").asLong();
     ObjectNode body = NODES.objectNode().put("team_id", team);
     JsonNode answer =
-        chatwoot.post(
-            "assign the team", "/conversations/" + conversationId + "/assignments", body);
+        chatwoot.post("assign the team", "/conversations/" + conversationId + "/assignments", body);
     if (answer.path("id").asLong() != team) {
       LOG.warn(
           "Chatwoot has no team {} in the account: conversation {} has no team (check {})",

@@ -21,8 +21,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Writes a hand-off the connector gives up as one dead letter, in the job's shape
  * (schemas/outputs/dead-letter.schema.json): the record's topic, partition and offset, the reason
- * (starting with {@value #REASON_PREFIX}, so that a reader knows who gave it up), and the raw value,
- * at most 64 KiB of UTF-8. Waits for the broker's ack: the offset is committed only after.
+ * (starting with {@value #REASON_PREFIX}, so that a reader knows who gave it up), and the raw
+ * value, at most 64 KiB of UTF-8. Waits for the broker's ack: the offset is committed only after.
  */
 final class DeadLetterWriter implements AutoCloseable {
   static final String REASON_PREFIX = "advisor: ";

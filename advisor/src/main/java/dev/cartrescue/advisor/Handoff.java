@@ -42,8 +42,8 @@ record Handoff(
 
   /**
    * Reads a record's value. Only what the note needs is checked; the phone number's form is
-   * Chatwoot's to judge (it refuses what it cannot take with 422, and the hand-off is a dead
-   * letter with Chatwoot's words).
+   * Chatwoot's to judge (it refuses what it cannot take with 422, and the hand-off is a dead letter
+   * with Chatwoot's words).
    */
   static Handoff parse(byte[] value) throws Unreadable {
     if (value == null) {

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -20,10 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The connector's one consumer thread: reads hand-offs, makes each one a Chatwoot conversation
- * ({@link ChatwootHandoff}), and commits the record's offset once it is done (noted, already
- * noted, or dead-lettered). A Chatwoot that fails is waited for, with backoff, on the same
- * record: nothing is committed and nothing skipped. While it waits the consumer keeps polling with
- * its partitions paused, so that it stays in the group however long Chatwoot is down.
+ * ({@link ChatwootHandoff}), and commits the record's offset once it is done (noted, already noted,
+ * or dead-lettered). A Chatwoot that fails is waited for, with backoff, on the same record: nothing
+ * is committed and nothing skipped. While it waits the consumer keeps polling with its partitions
+ * paused, so that it stays in the group however long Chatwoot is down.
  */
 final class HandoffLoop implements Runnable {
   /** Waits between attempts at one hand-off: {@code initial}, doubled up to {@code max}. */
@@ -89,7 +90,7 @@ final class HandoffLoop implements Runnable {
     } catch (WakeupException e) {
       // stop()
     } finally {
-      consumer.close(Duration.ofSeconds(5));
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
   }
 
@@ -145,7 +146,10 @@ final class HandoffLoop implements Runnable {
         metrics.retried(e.kind());
         Duration wait = backoff.after(attempt);
         if (e.retryAfter().isPresent() && e.retryAfter().get().compareTo(wait) > 0) {
-          wait = e.retryAfter().get().compareTo(backoff.max()) > 0 ? backoff.max() : e.retryAfter().get();
+          wait =
+              e.retryAfter().get().compareTo(backoff.max()) > 0
+                  ? backoff.max()
+                  : e.retryAfter().get();
         }
         if (attempt == 1 || attempt % LOG_EVERY == 0) {
           LOG.warn(
@@ -189,8 +193,8 @@ final class HandoffLoop implements Runnable {
   }
 
   /**
-   * Waits while keeping the consumer in its group: polls with every partition paused (and puts
-   * back any record a partition assigned meanwhile gave).
+   * Waits while keeping the consumer in its group: polls with every partition paused (and puts back
+   * any record a partition assigned meanwhile gave).
    *
    * @return whether the record's partition is still this consumer's and the loop goes on
    */
@@ -216,9 +220,7 @@ final class HandoffLoop implements Runnable {
       waiting = false;
     }
     return !stopping
-        && consumer
-            .assignment()
-            .contains(new TopicPartition(record.topic(), record.partition()));
+        && consumer.assignment().contains(new TopicPartition(record.topic(), record.partition()));
   }
 
   /** Commits, retrying what Kafka says may work later; false when it cannot be done. */

@@ -36,7 +36,8 @@ class AdvisorMainTest {
     int status = run(Map.of("CHATWOOT_API_TOKEN", "t"), "--kafka.bootstrap-servers", "b:9092");
 
     assertThat(status).isEqualTo(2);
-    assertThat(text(err)).isEqualTo("cart-rescue advisor: option --chatwoot.base-url is required\n");
+    assertThat(text(err))
+        .isEqualTo("cart-rescue advisor: option --chatwoot.base-url is required\n");
   }
 
   @Test

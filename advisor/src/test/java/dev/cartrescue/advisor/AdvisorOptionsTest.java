@@ -34,7 +34,8 @@ class AdvisorOptionsTest {
                 + "\n");
 
     AdvisorOptions options =
-        AdvisorOptions.parse(Map.of("CHATWOOT_API_TOKEN", "env-token"), "--config", yaml.toString());
+        AdvisorOptions.parse(
+            Map.of("CHATWOOT_API_TOKEN", "env-token"), "--config", yaml.toString());
 
     assertThat(options.apiToken()).isEqualTo("file-token");
     assertThat(options.baseUrl()).hasToString("https://chatwoot.example.com");

@@ -68,7 +68,8 @@ class ChatwootConnectorTest {
     deadLetters = "dead-letters-" + n;
     group = "advisor-" + n;
     kafka.createTopics(1, handoffs, deadLetters);
-    chatwoot = ChatwootStandIn.builder().apiToken(TOKEN).inbox(4, "WhatsApp").team(7, "Advisors").start();
+    chatwoot =
+        ChatwootStandIn.builder().apiToken(TOKEN).inbox(4, "WhatsApp").team(7, "Advisors").start();
   }
 
   @AfterEach
@@ -83,7 +84,8 @@ class ChatwootConnectorTest {
   void notesEachHandoffOnceAndReusesTheContactAndConversationOfTheSamePhone() throws Exception {
     connector = start(group);
     kafka.send(handoffs, "c-1", Handoffs.tap("wamid.tap-1", "c-1", "+33612345678", "cart-1"));
-    kafka.send(handoffs, "c-1", Handoffs.reply("wamid.tap-2", "c-1", "+33612345678", "Is it linen?"));
+    kafka.send(
+        handoffs, "c-1", Handoffs.reply("wamid.tap-2", "c-1", "+33612345678", "Is it linen?"));
     kafka.send(handoffs, "c-2", Handoffs.tap("wamid.tap-3", "c-2", "+4915112345678", "cart-3"));
 
     await(() -> connector.noted() == 3);
@@ -193,7 +195,8 @@ class ChatwootConnectorTest {
     assertThat(refused.path("value").asText()).contains("wamid.bad-phone");
     JsonNode unreadable = JSON.readTree(letters.get(1).value());
     assertThat(unreadable.path("offset").asLong()).isEqualTo(1);
-    assertThat(unreadable.path("reason").asText()).isEqualTo("advisor: unreadable hand-off: not JSON");
+    assertThat(unreadable.path("reason").asText())
+        .isEqualTo("advisor: unreadable hand-off: not JSON");
     assertThat(letters.get(0).key()).isEqualTo("c-1");
     awaitCommitted(group, 3);
     assertThat(get("/metrics")).contains("cart_rescue_advisor_handoffs_dead_lettered_total 2");
@@ -201,9 +204,7 @@ class ChatwootConnectorTest {
 
   @Test
   void aWrongTokenIsWaitedForNotDeadLettered() throws Exception {
-    connector =
-        ChatwootConnector.start(
-            AdvisorOptions.of(keys(group), "not-the-token"), FAST);
+    connector = ChatwootConnector.start(AdvisorOptions.of(keys(group), "not-the-token"), FAST);
     kafka.send(handoffs, "c-1", Handoffs.tap("wamid.auth", "c-1", "+33612345678", "cart-1"));
 
     await(() -> connector.retries() >= 3);
@@ -272,5 +273,4 @@ class ChatwootConnectorTest {
       Thread.sleep(50);
     }
   }
-
 }

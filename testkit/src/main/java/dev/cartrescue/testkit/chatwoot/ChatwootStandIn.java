@@ -60,10 +60,10 @@ import javax.crypto.spec.SecretKeySpec;
  * newest unresolved conversation in the inbox (a new one otherwise); a message id seen before is
  * skipped; statuses are ignored. {@code GET} answers Meta's verification.
  *
- * <p>{@code GET /} is the advisor page (newest conversation first, refreshed every 2 s from
- * {@code GET /_standin/conversations.json}). {@link #failNext} and {@link #setLatency} inject
- * failures into the API; {@link #conversations()}, {@link #notes()} and {@link #requests()} are
- * for assertions.
+ * <p>{@code GET /} is the advisor page (newest conversation first, refreshed every 2 s from {@code
+ * GET /_standin/conversations.json}). {@link #failNext} and {@link #setLatency} inject failures
+ * into the API; {@link #conversations()}, {@link #notes()} and {@link #requests()} are for
+ * assertions.
  */
 public final class ChatwootStandIn implements AutoCloseable {
   /** Chatwoot's page of contact search results. */
@@ -373,7 +373,8 @@ public final class ChatwootStandIn implements AutoCloseable {
         answer = api(exchange, method, account, body);
         synchronized (lock) {
           String query = exchange.getRequestURI().getRawQuery();
-          requests.add(new Request(method, query == null ? path : path + "?" + query, answer.status));
+          requests.add(
+              new Request(method, query == null ? path : path + "?" + query, answer.status));
         }
       } else if (webhook.matches()) {
         answer = webhook(exchange, method, decode(webhook.group(1)), body);
@@ -610,7 +611,8 @@ public final class ChatwootStandIn implements AutoCloseable {
       if (contact == null || inboxId != settings.inboxId) {
         return Answer.notFound();
       }
-      contact.sourceIds.putIfAbsent(inboxId, sourceId == null ? contact.phone.substring(1) : sourceId);
+      contact.sourceIds.putIfAbsent(
+          inboxId, sourceId == null ? contact.phone.substring(1) : sourceId);
     } else {
       for (Contact c : contacts) {
         if (sourceId != null && sourceId.equals(c.sourceIds.get(inboxId))) {
@@ -798,7 +800,8 @@ public final class ChatwootStandIn implements AutoCloseable {
     }
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(settings.appSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.init(
+          new SecretKeySpec(settings.appSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
       byte[] expected = mac.doFinal(body);
       byte[] given = HexFormat.of().parseHex(header.substring(7).toLowerCase(Locale.ROOT));
       return MessageDigest.isEqual(expected, given);
@@ -933,7 +936,8 @@ public final class ChatwootStandIn implements AutoCloseable {
     }
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String name =
+          URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
       String value =
           eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       params.putIfAbsent(name, value);

@@ -92,10 +92,11 @@ class ChatwootStandInTest {
     assertThat(conversation.incoming())
         .extracting(StandInMessage::content)
         .containsExactly("Chat with an advisor");
-    String page = http.send(
-            HttpRequest.newBuilder(URI.create(chatwoot.baseUrl() + "/")).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+    String page =
+        http.send(
+                HttpRequest.newBuilder(URI.create(chatwoot.baseUrl() + "/")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     assertThat(page).contains("Chat with an advisor").contains("/_standin/conversations.json");
   }
 
@@ -110,7 +111,8 @@ class ChatwootStandInTest {
 
   private String sign(String body) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(chatwoot.appSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    mac.init(
+        new SecretKeySpec(chatwoot.appSecret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
   }
 

@@ -3,6 +3,7 @@ package dev.cartrescue.advisor;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cartrescue.webhooks.OptionsException;
+import dev.cartrescue.webhooks.SharedOptions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,17 +79,30 @@ public final class ChatwootConnector implements AutoCloseable {
               + ")");
     }
     AdvisorMetrics metrics = new AdvisorMetrics();
-    DeadLetterWriter deadLetters =
-        new DeadLetterWriter(
-            options.bootstrapServers(), options.kafkaProperties(), options.deadLetterTopic());
+    DeadLetterWriter deadLetters;
+    KafkaConsumer<byte[], byte[]> consumer;
+    try {
+      deadLetters =
+          new DeadLetterWriter(
+              options.bootstrapServers(), options.kafkaProperties(), options.deadLetterTopic());
+    } catch (KafkaException e) {
+      server.stop(0);
+      throw clientOptions(options, e);
+    }
+    try {
+      consumer = consumer(options);
+    } catch (KafkaException e) {
+      deadLetters.close();
+      server.stop(0);
+      throw clientOptions(options, e);
+    }
     ChatwootHandoff chatwoot =
         new ChatwootHandoff(
             new ChatwootClient(options.baseUrl(), options.accountId(), options.apiToken()),
             options.inboxId(),
             options.teamId());
     HandoffLoop loop =
-        new HandoffLoop(
-            consumer(options), options.handoffsTopic(), chatwoot, deadLetters, metrics, backoff);
+        new HandoffLoop(consumer, options.handoffsTopic(), chatwoot, deadLetters, metrics, backoff);
     ChatwootConnector connector =
         new ChatwootConnector(options, server, loop, deadLetters, metrics);
     server.createContext("/healthz", connector::health);
@@ -112,6 +127,26 @@ public final class ChatwootConnector implements AutoCloseable {
         connector.port(),
         options.describe());
     return connector;
+  }
+
+  /** Options Kafka's clients refuse, in one line that shows no secret. */
+  private static OptionsException clientOptions(AdvisorOptions options, KafkaException e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    String message = String.valueOf(cause.getMessage());
+    for (var property : options.kafkaProperties().entrySet()) {
+      if (SharedOptions.isSecret(AdvisorOption.KAFKA_PROPERTY_PREFIX + property.getKey())
+          && !property.getValue().isEmpty()) {
+        message = message.replace(property.getValue(), SharedOptions.MASK);
+      }
+    }
+    int nl = message.indexOf('\n');
+    return new OptionsException(
+        "Kafka's clients refuse their options ("
+            + cause.getClass().getSimpleName()
+            + (cause instanceof org.apache.kafka.common.config.ConfigException
+                ? ": " + (nl < 0 ? message : message.substring(0, nl))
+                : "")
+            + ")");
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(AdvisorOptions options) {

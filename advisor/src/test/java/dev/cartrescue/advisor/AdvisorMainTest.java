@@ -74,6 +74,26 @@ class AdvisorMainTest {
   }
 
   @Test
+  void aClientPropertyKafkaRefusesIsOneLine() {
+    int status =
+        run(
+            Map.of("CHATWOOT_API_TOKEN", "t"),
+            with(
+                "--advisor.port",
+                "0",
+                "--kafka.bootstrap-servers",
+                "localhost:9092",
+                "--kafka.property.max.poll.records",
+                "many"));
+
+    assertThat(status).isEqualTo(2);
+    assertThat(text(err))
+        .startsWith("cart-rescue advisor: Kafka's clients refuse their options (ConfigException")
+        .contains("max.poll.records")
+        .hasLineCount(1);
+  }
+
+  @Test
   void helpListsTheOptionsAndStartsNothing() {
     int status = run(Map.of(), "--help");
 

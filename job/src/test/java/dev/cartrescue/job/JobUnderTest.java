@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cartrescue.connectors.KafkaInputs;
 import dev.cartrescue.job.config.CartRescueOptions;
+import dev.cartrescue.job.config.JobOptions;
 import dev.cartrescue.job.pipeline.KafkaSendLedger;
 import dev.cartrescue.job.records.CappingEvent;
 import dev.cartrescue.job.records.RecordSchemas;
@@ -25,6 +26,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -253,6 +255,11 @@ public final class JobUnderTest implements AutoCloseable {
     return validated(read(startedOptions().consentChangesTopic), "outputs/consent-change");
   }
 
+  /** The hand-offs of the job started last. */
+  public List<JsonNode> handoffs() {
+    return validated(read(startedOptions().handoffsTopic), "outputs/advisor-handoff");
+  }
+
   /** The dead letters of the job started last. */
   public List<JsonNode> deadLetters() {
     return validated(read(startedOptions().deadLetterTopic), "outputs/dead-letter");
@@ -365,8 +372,13 @@ public final class JobUnderTest implements AutoCloseable {
         given.get("topic.outcomes"),
         given.get("topic.dead-letter"),
         given.get("topic.webhooks"),
-        given.getOrDefault("topic.deliveries", "cart-recovery-deliveries"),
-        given.getOrDefault("topic.consent-changes", "consent-changes"));
+        topic(given, JobOptions.DELIVERIES_TOPIC),
+        topic(given, JobOptions.CONSENT_CHANGES_TOPIC),
+        topic(given, JobOptions.HANDOFFS_TOPIC));
+  }
+
+  private static String topic(Map<String, String> given, ConfigOption<String> option) {
+    return given.getOrDefault(option.key(), option.defaultValue());
   }
 
   private void prime(CartRescueOptions o) {

@@ -79,6 +79,25 @@ class WebhooksEndToEndTest {
     notify(status(messageId, "read", seconds + 2, callback));
     notify(status(messageId, "delivered", seconds + 1, null)); // matched by message id
     notify(sentStatus); // Meta re-delivers
+    String payload = message.body().at("/template/components/2/parameters/0/payload").asText();
+    String tap =
+        userMessage(
+            "wamid.tap",
+            seconds + 2,
+            "\"type\":\"button\",\"button\":{\"payload\":\""
+                + payload
+                + "\",\"text\":\"Chat with an advisor\"},\"context\":{\"id\":\""
+                + messageId
+                + "\"}");
+    notify(tap);
+    notify(tap); // Meta re-delivers
+    notify(
+        userMessage(
+            "wamid.question",
+            seconds + 2,
+            "\"type\":\"text\",\"text\":{\"body\":\"Elle existe en 43 ?\"},\"context\":{\"id\":\""
+                + messageId
+                + "\"}"));
     notify(
         "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1022\",\"changes\":[{\"field\":"
             + "\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"wa_id\":\""
@@ -117,6 +136,22 @@ class WebhooksEndToEndTest {
             });
     assertThat(job.deadLetters())
         .anySatisfy(d -> assertThat(d.get("reason").asText()).contains("entry"));
+    List<JsonNode> handoffs = await(() -> job.handoffs(), 2);
+    assertThat(handoffs)
+        .extracting(h -> h.get("handoff_id").asText() + " " + h.path("text").asText("-"))
+        .containsExactlyInAnyOrder("wamid.tap -", "wamid.question Elle existe en 43 ?");
+    assertThat(handoffs)
+        .allSatisfy(
+            h -> {
+              assertThat(h.get("contact_id").asText()).isEqualTo(ANNA);
+              assertThat(h.get("phone").asText()).isEqualTo("+" + ANNAS_NUMBER);
+              assertThat(h.get("first_name").asText()).isEqualTo("Anna");
+              assertThat(h.get("language").asText()).isEqualTo("fr");
+              assertThat(h.get("cart_id").asText()).isEqualTo("k-1");
+              assertThat(h.get("message_id").asText()).isEqualTo(messageId);
+              assertThat(h.get("items").toString())
+                  .isEqualTo("[{\"name\":\"Trail shoe\",\"quantity\":1}]");
+            });
 
     // The next cart, after the stop: no message.
     long later = Math.max(System.currentTimeMillis(), (seconds + 4) * 1000);
@@ -199,5 +234,21 @@ class WebhooksEndToEndTest {
     }
     Thread.sleep(Duration.ofSeconds(3).toMillis());
     return read.get();
+  }
+
+  /** A notification with one message from Anna; {@code fields} after {@code from}, id and time. */
+  private static String userMessage(String id, long seconds, String fields) {
+    return "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1022\",\"changes\":[{\"field\":"
+        + "\"messages\",\"value\":{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"wa_id\":\""
+        + ANNAS_NUMBER
+        + "\"}],\"messages\":[{\"from\":\""
+        + ANNAS_NUMBER
+        + "\",\"id\":\""
+        + id
+        + "\",\"timestamp\":\""
+        + seconds
+        + "\","
+        + fields
+        + "}]}}]}]}";
   }
 }

@@ -114,6 +114,27 @@ class OutputSchemasTest {
   }
 
   @Test
+  void aHandOffValidatesForATapAndForATextReply() {
+    Handoff h = new Handoff();
+    h.handoffId = "wamid.tap-1";
+    h.contactId = "c-42";
+    h.phone = "+33612345678";
+    h.language = "pt_BR";
+    h.cartId = "k-9";
+    h.items = new CartItem[] {new CartItem("Trail shoe", 2), new CartItem(null, 1)};
+    h.messageId = "wamid.HBg";
+    h.tappedAt = DEADLINE + 65_000;
+    RecordSchemas.assertValid("outputs/advisor-handoff", OutputJson.handoff(h));
+    h.firstName = "Anna";
+    h.cartUrl = "https://shop.example/cart/k-9";
+    h.text = "Is it waterproof?";
+    RecordSchemas.assertValid("outputs/advisor-handoff", OutputJson.handoff(h));
+    h.phone = "0612345678";
+    assertThat(RecordSchemas.problems("outputs/advisor-handoff", OutputJson.handoff(h)))
+        .isNotEmpty();
+  }
+
+  @Test
   void aConsentChangeValidatesWithAPhoneOrWithout() {
     ConsentChange c =
         ConsentChange.of("c-42", "+33612345678", false, ConsentChange.STOP_REPLY, DEADLINE);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * The schemas of what is still to come: the new clickstream forms, the advisor handoff and Meta's
- * webhook notification. Their parsers and writers are not here yet; these pin the shapes.
+ * The schemas of what is still to come: the new clickstream forms and Meta's webhook notification.
+ * Their parsers and writers are not here yet; these pin the shapes.
  */
 class PlannedSchemasTest {
   private static final String CLICK = "inputs/clickstream-event";

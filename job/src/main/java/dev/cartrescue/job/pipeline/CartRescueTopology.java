@@ -56,7 +56,9 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *                                          ┌─ suppressed (reason) ────────────────────────┐      │
  *                                          │                                              ├─ outcomes
  *            to send ─ keyBy number ─ [sender port] ─ sent / failed ─────────────────────┘
- *                                                   └ sent ──────────────────────────────── capping events
+ *                                                   └ sent ─┬────────────────────────────── capping events
+ *    taps, replies (from webhooks) ─ keyBy number ─┐        └ keyBy number ─┐
+ *                                                  └──────── advisor hand-offs ─ hand-offs
  * </pre>
  *
  * Every stateful operator has a stable uid, so savepoints survive changes to the job. Sends are

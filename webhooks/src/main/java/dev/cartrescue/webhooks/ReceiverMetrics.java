@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The receiver's counters and Kafka's ack latency, written in Prometheus' text format by hand (no
- * metrics library for six series). Every series exists from the start, at zero, so that a rate over
+ * The receiver's counters, Kafka's ack latency and the forwards to a shared inbox, written in
+ * Prometheus' text format by hand (no metrics library for a dozen series). Every series exists from
+ * the start, at zero (the forwards' too, without {@code webhooks.forward-url}), so that a rate over
  * it is defined before the first failure.
  */
 final class ReceiverMetrics {
@@ -32,9 +33,42 @@ final class ReceiverMetrics {
     }
   }
 
+  /** Why an attempt to forward a notification failed: the {@code cause} label. */
+  enum ForwardFailure {
+    /** The connection could not be made or broke (refused, reset, TLS). Retried. */
+    IO,
+    /**
+     * No connection within the connect timeout, or no answer within the request timeout. Retried.
+     */
+    TIMEOUT,
+    /** 429 from the target. Retried. */
+    TOO_MANY_REQUESTS,
+    /** 5xx from the target. Retried. */
+    SERVER_ERROR,
+    /** Any other status that is not 2xx (4xx, a redirect): not retried. */
+    REFUSED
+  }
+
+  /** Why a forward was given up: the {@code cause} label. */
+  enum ForwardDrop {
+    /** The forwards held in memory were at their limit when the notification was accepted. */
+    QUEUE_FULL,
+    /** Every attempt failed, or the retry window was over. */
+    RETRIES_EXHAUSTED,
+    /** The target answered a status that is not retried. */
+    REFUSED,
+    /** Still held when the receiver stopped. */
+    STOPPING
+  }
+
   /** Upper bounds of the ack latency buckets, in seconds. */
   private static final double[] BUCKETS = {
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
+  };
+
+  /** Upper bounds of the forward latency buckets, in seconds: retries take up to a minute. */
+  private static final double[] FORWARD_BUCKETS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120
   };
 
   private static final String PREFIX = "cart_rescue_webhooks_";
@@ -44,17 +78,23 @@ final class ReceiverMetrics {
   private final Map<Cause, LongAdder> rejected = new EnumMap<>(Cause.class);
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  /** Per bucket, not cumulative; the last one is +Inf. */
-  private final LongAdder[] ackBuckets = new LongAdder[BUCKETS.length + 1];
-
-  private final LongAdder ackNanos = new LongAdder();
+  private final Histogram ack = new Histogram(BUCKETS);
+  private final LongAdder forwarded = new LongAdder();
+  private final Map<ForwardFailure, LongAdder> forwardFailures =
+      new EnumMap<>(ForwardFailure.class);
+  private final Map<ForwardDrop, LongAdder> forwardsDropped = new EnumMap<>(ForwardDrop.class);
+  private final AtomicInteger forwardQueue = new AtomicInteger();
+  private final Histogram forward = new Histogram(FORWARD_BUCKETS);
 
   ReceiverMetrics() {
     for (Cause cause : Cause.values()) {
       rejected.put(cause, new LongAdder());
     }
-    for (int i = 0; i < ackBuckets.length; i++) {
-      ackBuckets[i] = new LongAdder();
+    for (ForwardFailure cause : ForwardFailure.values()) {
+      forwardFailures.put(cause, new LongAdder());
+    }
+    for (ForwardDrop cause : ForwardDrop.values()) {
+      forwardsDropped.put(cause, new LongAdder());
     }
   }
 
@@ -80,13 +120,26 @@ final class ReceiverMetrics {
 
   /** The time from handing a record to the producer until the broker acknowledged it. */
   void kafkaAck(long nanos) {
-    double seconds = nanos / 1e9;
-    int i = 0;
-    while (i < BUCKETS.length && seconds > BUCKETS[i]) {
-      i++;
-    }
-    ackBuckets[i].increment();
-    ackNanos.add(nanos);
+    ack.record(nanos);
+  }
+
+  /** A forward the target answered 2xx, {@code nanos} after its notification was accepted. */
+  void forwarded(long nanos) {
+    forwarded.increment();
+    forward.record(nanos);
+  }
+
+  void forwardFailed(ForwardFailure cause) {
+    forwardFailures.get(cause).increment();
+  }
+
+  void forwardDropped(ForwardDrop cause) {
+    forwardsDropped.get(cause).increment();
+  }
+
+  /** Forwards held in memory: waiting, being sent or between two attempts. */
+  AtomicInteger forwardQueue() {
+    return forwardQueue;
   }
 
   /** Every series, in Prometheus' text exposition format (version 0.0.4). */
@@ -124,32 +177,109 @@ final class ReceiverMetrics {
         .append("in_flight ")
         .append(inFlight.get())
         .append('\n');
-    String ack = PREFIX + "kafka_ack_seconds";
+    ack.write(
+        s,
+        PREFIX + "kafka_ack_seconds",
+        "Time from handing a notification to the producer to the broker's ack.");
+    counter(
+        s,
+        "forwarded_total",
+        "Notifications forwarded to webhooks.forward-url and answered 2xx there.",
+        forwarded.sum());
+    labelled(
+        s,
+        "forward_failures_total",
+        "Forward attempts that failed, by cause: io, timeout, too_many_requests (429) and"
+            + " server_error (5xx), retried; refused (another status), not retried.",
+        forwardFailures);
+    labelled(
+        s,
+        "forwards_dropped_total",
+        "Forwards given up, by cause: queue_full, retries_exhausted, refused, stopping.",
+        forwardsDropped);
     s.append("# HELP ")
-        .append(ack)
-        .append(" Time from handing a notification to the producer to the broker's ack.\n");
-    s.append("# TYPE ").append(ack).append(" histogram\n");
-    long cumulative = 0;
-    for (int i = 0; i < ackBuckets.length; i++) {
-      cumulative += ackBuckets[i].sum();
-      String le = i < BUCKETS.length ? bound(BUCKETS[i]) : "+Inf";
-      s.append(ack)
-          .append("_bucket{le=\"")
-          .append(le)
-          .append("\"} ")
-          .append(cumulative)
-          .append('\n');
-    }
-    s.append(ack).append("_sum ").append(ackNanos.sum() / 1e9).append('\n');
-    // The count as the +Inf bucket: one figure, even while a sample is being recorded.
-    s.append(ack).append("_count ").append(cumulative).append('\n');
+        .append(PREFIX)
+        .append("forward_queue_depth Forwards held in memory: waiting, being sent or between two")
+        .append(" attempts.\n# TYPE ")
+        .append(PREFIX)
+        .append("forward_queue_depth gauge\n")
+        .append(PREFIX)
+        .append("forward_queue_depth ")
+        .append(forwardQueue.get())
+        .append('\n');
+    forward.write(
+        s,
+        PREFIX + "forward_seconds",
+        "Time from the 200 to Meta to the target's 2xx, queue and retries included.");
     return s.toString();
+  }
+
+  private static <E extends Enum<E>> void labelled(
+      StringBuilder s, String name, String help, Map<E, LongAdder> counts) {
+    s.append("# HELP ").append(PREFIX).append(name).append(' ').append(help).append('\n');
+    s.append("# TYPE ").append(PREFIX).append(name).append(" counter\n");
+    counts.forEach(
+        (cause, count) ->
+            s.append(PREFIX)
+                .append(name)
+                .append("{cause=\"")
+                .append(cause.name().toLowerCase(Locale.ROOT))
+                .append("\"} ")
+                .append(count.sum())
+                .append('\n'));
   }
 
   private static void counter(StringBuilder s, String name, String help, long value) {
     s.append("# HELP ").append(PREFIX).append(name).append(' ').append(help).append('\n');
     s.append("# TYPE ").append(PREFIX).append(name).append(" counter\n");
     s.append(PREFIX).append(name).append(' ').append(value).append('\n');
+  }
+
+  /** A latency histogram: counts per bucket, and the sum. */
+  private static final class Histogram {
+    private final double[] bounds;
+
+    /** Per bucket, not cumulative; the last one is +Inf. */
+    private final LongAdder[] buckets;
+
+    private final LongAdder nanos = new LongAdder();
+
+    Histogram(double[] bounds) {
+      this.bounds = bounds;
+      buckets = new LongAdder[bounds.length + 1];
+      for (int i = 0; i < buckets.length; i++) {
+        buckets[i] = new LongAdder();
+      }
+    }
+
+    void record(long sample) {
+      double seconds = sample / 1e9;
+      int i = 0;
+      while (i < bounds.length && seconds > bounds[i]) {
+        i++;
+      }
+      buckets[i].increment();
+      nanos.add(sample);
+    }
+
+    void write(StringBuilder s, String name, String help) {
+      s.append("# HELP ").append(name).append(' ').append(help).append('\n');
+      s.append("# TYPE ").append(name).append(" histogram\n");
+      long cumulative = 0;
+      for (int i = 0; i < buckets.length; i++) {
+        cumulative += buckets[i].sum();
+        String le = i < bounds.length ? bound(bounds[i]) : "+Inf";
+        s.append(name)
+            .append("_bucket{le=\"")
+            .append(le)
+            .append("\"} ")
+            .append(cumulative)
+            .append('\n');
+      }
+      s.append(name).append("_sum ").append(nanos.sum() / 1e9).append('\n');
+      // The count as the +Inf bucket: one figure, even while a sample is being recorded.
+      s.append(name).append("_count ").append(cumulative).append('\n');
+    }
   }
 
   private static String bound(double seconds) {

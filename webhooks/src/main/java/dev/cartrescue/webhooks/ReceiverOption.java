@@ -42,7 +42,15 @@ public enum ReceiverOption {
       "topic.webhooks",
       ReceiverOptions.DEFAULT_TOPIC,
       false,
-      "the topic each accepted notification is written to, as one record");
+      "the topic each accepted notification is written to, as one record"),
+  FORWARD_URL(
+      "webhooks.forward-url",
+      null,
+      false,
+      "an `http` or `https` URL each accepted notification is also POSTed to, after the 200 to"
+          + " Meta, as Meta sent it (the same bytes and `X-Hub-Signature-256`): a shared inbox"
+          + " such as Chatwoot's `https://<host>/webhooks/whatsapp/<phone number>`. Best effort,"
+          + " retried for a minute at most; none: no forwarding");
 
   /** Where the app secret comes from without {@link #APP_SECRET_FILE}. */
   public static final String APP_SECRET_VARIABLE = "WHATSAPP_APP_SECRET";

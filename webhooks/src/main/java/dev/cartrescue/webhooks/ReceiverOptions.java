@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +41,10 @@ public final class ReceiverOptions {
   private final Map<String, String> kafkaProperties;
   private final int port;
   private final String topic;
+
+  /** Where accepted notifications are forwarded to; null for nowhere. */
+  private final URI forwardUrl;
+
   private final byte[] appSecret;
   private final String verifyToken;
 
@@ -63,10 +70,24 @@ public final class ReceiverOptions {
     kafkaProperties = Map.copyOf(properties);
     port = port(given);
     topic = required(given, ReceiverOption.TOPIC);
+    forwardUrl = forwardUrl(given);
     this.appSecret = appSecret.clone();
     this.appSecretSource = appSecretSource;
     this.verifyToken = verifyToken;
     this.verifyTokenSource = verifyTokenSource;
+  }
+
+  /** {@code other} with another forward URL. */
+  private ReceiverOptions(ReceiverOptions other, URI forwardUrl) {
+    bootstrapServers = other.bootstrapServers;
+    kafkaProperties = other.kafkaProperties;
+    port = other.port;
+    topic = other.topic;
+    this.forwardUrl = forwardUrl;
+    appSecret = other.appSecret;
+    appSecretSource = other.appSecretSource;
+    verifyToken = other.verifyToken;
+    verifyTokenSource = other.verifyTokenSource;
   }
 
   /**
@@ -90,6 +111,7 @@ public final class ReceiverOptions {
     required(given, ReceiverOption.BOOTSTRAP_SERVERS);
     port(given);
     required(given, ReceiverOption.TOPIC);
+    forwardUrl(given);
     Secret appSecret =
         secret(
             given,
@@ -133,6 +155,19 @@ public final class ReceiverOptions {
     }
     return new ReceiverOptions(
         given, appSecret.getBytes(StandardCharsets.UTF_8), "given", verifyToken, "given");
+  }
+
+  /**
+   * These options, forwarding each accepted notification to {@code url} ({@code
+   * webhooks.forward-url}): for the demo and tests, which start the receiver in their own JVM.
+   *
+   * @throws OptionsException when {@code url} is not an absolute http or https URL
+   */
+  public ReceiverOptions withForwardUrl(URI url) {
+    if (url == null) {
+      throw new OptionsException("option --" + ReceiverOption.FORWARD_URL.key() + ": no URL given");
+    }
+    return new ReceiverOptions(this, checkedForwardUrl(url.toString()));
   }
 
   /**
@@ -206,6 +241,11 @@ public final class ReceiverOptions {
     return topic;
   }
 
+  /** Where each accepted notification is forwarded to ({@code webhooks.forward-url}), if at all. */
+  public Optional<URI> forwardUrl() {
+    return Optional.ofNullable(forwardUrl);
+  }
+
   /** The app secret's bytes (UTF-8), the key of every POST's HMAC. A copy. */
   byte[] appSecret() {
     return appSecret.clone();
@@ -218,7 +258,8 @@ public final class ReceiverOptions {
   /**
    * Every option's value, given or default, as {@code key=value}, for the start-up log line. Holds
    * no secret: a secret-looking producer property is {@value Secrets#MASK}, and the secrets appear
-   * only as where they were read from.
+   * only as where they were read from; a forward URL's query (which may hold a token) is {@code
+   * ?}{@value Secrets#MASK}.
    */
   public String describe() {
     List<String> shown = new ArrayList<>();
@@ -232,6 +273,9 @@ public final class ReceiverOptions {
     shown.add("app-secret from " + appSecretSource);
     shown.add("verify-token from " + verifyTokenSource);
     shown.add(ReceiverOption.TOPIC.key() + "=" + topic);
+    if (forwardUrl != null) {
+      shown.add(ReceiverOption.FORWARD_URL.key() + "=" + shownUrl(forwardUrl));
+    }
     return String.join(" ", shown);
   }
 
@@ -257,6 +301,10 @@ public final class ReceiverOptions {
                 "/healthz and /metrics (Prometheus). Each option is --key value or --key=value; a flag",
                 "wins over the same key in --config FILE, which wins over the defaults below. The app",
                 "secret and the verify token come from files or environment variables, never flags.",
+                "With --"
+                    + ReceiverOption.FORWARD_URL.key()
+                    + ", each accepted POST is also forwarded, as it",
+                "came, to a shared inbox, after the 200.",
                 "",
                 "  --" + CONFIG_FLAG + " FILE",
                 "      a YAML file of these options, flat (webhooks.port: 8080) or nested",
@@ -442,6 +490,46 @@ public final class ReceiverOptions {
     }
     throw new OptionsException(
         "option --" + key + ": '" + value + "' is not a port number (0 for any free port)");
+  }
+
+  /** The forward URL given, checked; null when none is. */
+  private static URI forwardUrl(Map<String, String> given) {
+    String value = given.get(ReceiverOption.FORWARD_URL.key());
+    return value == null || value.isEmpty() ? null : checkedForwardUrl(value);
+  }
+
+  /** An absolute http or https URL with a host and no credentials, as the HTTP client takes it. */
+  private static URI checkedForwardUrl(String value) {
+    String option = "option --" + ReceiverOption.FORWARD_URL.key() + ": ";
+    URI url;
+    try {
+      url = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new OptionsException(option + "'" + value + "' is not a URL: " + e.getReason());
+    }
+    if (url.getRawUserInfo() != null) {
+      // Refused rather than masked: the URL is in the start-up line and in every operator's view.
+      throw new OptionsException(option + "a URL with credentials (user:password@) is refused");
+    }
+    String scheme = url.getScheme();
+    boolean http = "http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme);
+    if (!http || url.getHost() == null || url.getRawFragment() != null) {
+      throw new OptionsException(
+          option + "'" + value + "' is not an http or https URL with a host (and no #fragment)");
+    }
+    try {
+      HttpRequest.newBuilder(url);
+    } catch (IllegalArgumentException e) {
+      throw new OptionsException(option + "'" + value + "' is refused: " + e.getMessage());
+    }
+    return url;
+  }
+
+  /** {@code url} with its query, if any, masked. */
+  private static String shownUrl(URI url) {
+    String text = url.toString();
+    int q = text.indexOf('?');
+    return q < 0 ? text : text.substring(0, q + 1) + Secrets.MASK;
   }
 
   private static void flatten(String prefix, JsonNode node, Map<String, String> into) {

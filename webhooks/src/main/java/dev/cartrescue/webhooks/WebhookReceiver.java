@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  *       the last {@value #UNHEALTHY_AFTER_FAILURE_SECONDS} s. {@code GET /metrics}: Prometheus.
  * </ul>
  *
+ * <p>With {@code webhooks.forward-url}, each POST answered 200 is then also forwarded, as it came,
+ * to that URL ({@link Forwarder}: asynchronous, bounded, best effort); the verification GET is not,
+ * and neither is a POST that a receiver forwarded. Whether forwards get through changes no answer
+ * to Meta and not {@code /healthz}.
+ *
  * <p>Requests are handled by a bounded pool of {@value #THREADS} threads, each waiting for its
  * record's ack, behind a queue of {@value #QUEUE} requests; beyond that a request is answered 503
  * at once, without reading its body, and Meta retries it. Nothing is logged per accepted request,
@@ -88,6 +93,10 @@ public final class WebhookReceiver implements AutoCloseable {
   private final ExecutorService overflow;
 
   private final KafkaWriter kafka;
+
+  /** Null without {@code webhooks.forward-url}. */
+  private final Forwarder forwarder;
+
   private final Signature signature;
   private final byte[] verifyToken;
   private final ReceiverMetrics metrics = new ReceiverMetrics();
@@ -101,10 +110,16 @@ public final class WebhookReceiver implements AutoCloseable {
   private volatile boolean closing;
   private boolean closed;
 
-  private WebhookReceiver(ReceiverOptions options, KafkaWriter kafka, HttpServer server) {
+  private WebhookReceiver(
+      ReceiverOptions options,
+      KafkaWriter kafka,
+      HttpServer server,
+      Forwarder.Settings forwarding) {
     this.options = options;
     this.kafka = kafka;
     this.server = server;
+    this.forwarder =
+        options.forwardUrl().map(url -> new Forwarder(url, forwarding, metrics)).orElse(null);
     this.signature = new Signature(options.appSecret());
     this.verifyToken = options.verifyToken().getBytes(StandardCharsets.UTF_8);
     AtomicInteger threads = new AtomicInteger();
@@ -147,6 +162,11 @@ public final class WebhookReceiver implements AutoCloseable {
    *     kafka.property}
    */
   public static WebhookReceiver start(ReceiverOptions options) {
+    return start(options, Forwarder.Settings.DEFAULT);
+  }
+
+  /** As {@link #start(ReceiverOptions)}, forwards sent and retried as {@code forwarding} says. */
+  static WebhookReceiver start(ReceiverOptions options, Forwarder.Settings forwarding) {
     KafkaWriter kafka;
     try {
       kafka =
@@ -167,7 +187,7 @@ public final class WebhookReceiver implements AutoCloseable {
               + ": "
               + e.getMessage());
     }
-    WebhookReceiver receiver = new WebhookReceiver(options, kafka, server);
+    WebhookReceiver receiver = new WebhookReceiver(options, kafka, server, forwarding);
     try {
       kafka.warmUp();
     } catch (KafkaException e) {
@@ -203,8 +223,8 @@ public final class WebhookReceiver implements AutoCloseable {
 
   /**
    * Stops accepting (new requests get 503, which Meta retries elsewhere or later), lets requests in
-   * flight finish for up to {@link #GRACE}, stops the server, then flushes and closes the producer.
-   * Idempotent.
+   * flight finish for up to {@link #GRACE}, stops the server, gives the forwards due now a last
+   * chance ({@link Forwarder#close()}), then flushes and closes the producer. Idempotent.
    */
   @Override
   public void close() {
@@ -237,6 +257,9 @@ public final class WebhookReceiver implements AutoCloseable {
       executor.awaitTermination(1, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (forwarder != null) {
+      forwarder.close();
     }
     kafka.close();
     LOG.info("WhatsApp webhook receiver on port {} stopped", server.getAddress().getPort());
@@ -384,6 +407,23 @@ public final class WebhookReceiver implements AutoCloseable {
     metrics.kafkaAck(ackNanos);
     metrics.accepted();
     respond(exchange, 200, "");
+    if (forwarder != null) {
+      forwardAfterTheAnswer(exchange, body);
+    }
+  }
+
+  /** Meta has its 200: the forward is queued, and never sent back to a receiver that forwarded. */
+  private void forwardAfterTheAnswer(HttpExchange exchange, Body body) {
+    if (exchange.getRequestHeaders().containsKey(Forwarder.FORWARDED_HEADER)) {
+      warnings.warn(
+          "forwarded-post",
+          "A POST forwarded by a receiver is not forwarded again (does "
+              + ReceiverOption.FORWARD_URL.key()
+              + " name a receiver, maybe this one?)");
+      return;
+    }
+    forwarder.forward(
+        body.bytes(), body.length(), exchange.getRequestHeaders().getFirst(Signature.HEADER));
   }
 
   private void health(HttpExchange exchange) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,6 +212,72 @@ class ReceiverOptionsTest {
   }
 
   @Test
+  void takesAForwardUrlFromAFlagTheConfigFileOrCodeAndForwardsNothingWithoutOne()
+      throws IOException {
+    Path nested =
+        write(
+            "forward.yaml",
+            """
+        kafka.bootstrap-servers: b:9092
+        webhooks:
+          forward-url: https://chat.example.com/webhooks/whatsapp/+15550783881
+        """);
+    URI inbox = URI.create("https://chat.example.com/webhooks/whatsapp/+15550783881");
+
+    assertThat(
+            ReceiverOptions.parse(SECRETS_IN_ENVIRONMENT, "--kafka.bootstrap-servers=b:9092")
+                .forwardUrl())
+        .isEmpty();
+    assertThat(
+            ReceiverOptions.parse(
+                    SECRETS_IN_ENVIRONMENT,
+                    "--kafka.bootstrap-servers=b:9092",
+                    "--webhooks.forward-url=" + inbox)
+                .forwardUrl())
+        .hasValue(inbox);
+    assertThat(
+            ReceiverOptions.parse(SECRETS_IN_ENVIRONMENT, "--config", nested.toString())
+                .forwardUrl())
+        .hasValue(inbox);
+    ReceiverOptions inCode =
+        ReceiverOptions.of(Map.of("kafka.bootstrap-servers", "b:9092"), "s", "t")
+            .withForwardUrl(URI.create("http://localhost:3000/webhooks/whatsapp/+1555?token=t0k"));
+    assertThat(inCode.forwardUrl())
+        .hasValueSatisfying(url -> assertThat(url.getPort()).isEqualTo(3000));
+    assertThat(inCode.describe())
+        .contains("webhooks.forward-url=http://localhost:3000/webhooks/whatsapp/+1555?****")
+        .doesNotContain("t0k");
+  }
+
+  @Test
+  void refusesAForwardUrlThatIsNotAnHttpOrHttpsUrlWithAHost() {
+    assertOneLine(
+        "option --webhooks.forward-url: 'ftp://chat.example.com/x' is not an http or https URL"
+            + " with a host (and no #fragment)",
+        "--kafka.bootstrap-servers=b:9092",
+        "--webhooks.forward-url=ftp://chat.example.com/x");
+    assertOneLine(
+        "option --webhooks.forward-url: 'chat.example.com/webhooks/whatsapp' is not an http or"
+            + " https URL with a host (and no #fragment)",
+        "--kafka.bootstrap-servers=b:9092",
+        "--webhooks.forward-url=chat.example.com/webhooks/whatsapp");
+    assertOneLine(
+        "option --webhooks.forward-url: 'https://chat example.com/' is not a URL: Illegal"
+            + " character in authority",
+        "--kafka.bootstrap-servers=b:9092",
+        "--webhooks.forward-url=https://chat example.com/");
+    assertOneLine(
+        "option --webhooks.forward-url: a URL with credentials (user:password@) is refused",
+        "--kafka.bootstrap-servers=b:9092",
+        "--webhooks.forward-url=https://admin:pw@chat.example.com/");
+    ReceiverOptions options =
+        ReceiverOptions.of(Map.of("kafka.bootstrap-servers", "b:9092"), "s", "t");
+    assertThatThrownBy(() -> options.withForwardUrl(URI.create("mailto:ops@example.com")))
+        .isInstanceOf(OptionsException.class)
+        .hasMessageStartingWith("option --webhooks.forward-url: 'mailto:ops@example.com' is not");
+  }
+
+  @Test
   void helpListsEveryOptionWithItsDefault() {
     String help = ReceiverOptions.help();
 
@@ -222,6 +289,7 @@ class ReceiverOptionsTest {
         .contains("--webhooks.port  (default 8080)")
         .contains("--topic.webhooks  (default whatsapp-webhooks)")
         .contains("--whatsapp.app-secret-file  (no default)")
+        .contains("--webhooks.forward-url  (no default)")
         .contains("WHATSAPP_APP_SECRET")
         .contains("--config FILE");
   }

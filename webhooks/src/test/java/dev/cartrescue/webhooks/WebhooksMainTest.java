@@ -24,6 +24,17 @@ class WebhooksMainTest {
   }
 
   @Test
+  void aForwardUrlThatIsNotHttpIsOneLineAndExitStatus2() {
+    int status = run("--kafka.bootstrap-servers=b:9092", "--webhooks.forward-url=ftp://inbox/x");
+
+    assertThat(status).isEqualTo(2);
+    assertThat(text(err))
+        .isEqualTo(
+            "cart-rescue webhooks: option --webhooks.forward-url: 'ftp://inbox/x' is not an http or"
+                + " https URL with a host (and no #fragment)\n");
+  }
+
+  @Test
   void aSecretGivenAsAFlagIsRefusedWithoutBeingEchoed() {
     int status = run("--kafka.bootstrap-servers=b:9092", "--whatsapp.app-secret=s3cr3t-value");
 

@@ -30,11 +30,14 @@ import org.junit.jupiter.api.Test;
  * concurrent clients, as Meta sends them at a peak. It prints the receiver's throughput and latency
  * (a measurement, never asserted: the machine may be busy) and checks that every POST answered 200
  * is in Kafka, byte for byte. Scaled with {@code -Dwebhooks.load.requests=50000} and {@code
- * -Dwebhooks.load.clients=16} (docs/webhooks.md, "Measured").
+ * -Dwebhooks.load.clients=16} (docs/webhooks.md, "Measured"); with {@code
+ * -Dwebhooks.load.forward=true}, the receiver also forwards each notification to a {@link
+ * SharedInbox}, and the run checks that each one got there.
  */
 class WebhookLoadTest {
   private static final int REQUESTS = Integer.getInteger("webhooks.load.requests", 5_000);
   private static final int CLIENTS = Integer.getInteger("webhooks.load.clients", 16);
+  private static final boolean FORWARD = Boolean.getBoolean("webhooks.load.forward");
 
   /** Not measured: the JIT's first passes over the receiver and the producer. */
   private static final int WARM_UP = Math.min(500, REQUESTS / 10);
@@ -44,18 +47,20 @@ class WebhookLoadTest {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String topic = "load";
       Topic.create(kafka.bootstrapServers(), topic);
-      try (WebhookReceiver receiver =
-          WebhookReceiver.start(
-              ReceiverOptions.of(
-                  Map.of(
-                      "kafka.bootstrap-servers",
-                      kafka.bootstrapServers(),
-                      "webhooks.port",
-                      "0",
-                      "topic.webhooks",
-                      topic),
-                  Notifications.APP_SECRET,
-                  Notifications.VERIFY_TOKEN))) {
+      ReceiverOptions options =
+          ReceiverOptions.of(
+              Map.of(
+                  "kafka.bootstrap-servers",
+                  kafka.bootstrapServers(),
+                  "webhooks.port",
+                  "0",
+                  "topic.webhooks",
+                  topic),
+              Notifications.APP_SECRET,
+              Notifications.VERIFY_TOKEN);
+      try (SharedInbox inbox = SharedInbox.answering();
+          WebhookReceiver receiver =
+              WebhookReceiver.start(FORWARD ? options.withForwardUrl(inbox.url()) : options)) {
         Run warmUp = run(receiver, 0, WARM_UP);
         Run measured = run(receiver, WARM_UP, WARM_UP + REQUESTS);
 
@@ -96,6 +101,22 @@ class WebhookLoadTest {
           stored.add(sha256(record.value()));
         }
         assertThat(stored).as("the bodies, byte for byte").isEqualTo(accepted);
+        if (FORWARD) {
+          Set<ByteBuffer> forwarded = new HashSet<>();
+          for (SharedInbox.Received post : inbox.awaitReceived(accepted.size())) {
+            forwarded.add(sha256(post.body()));
+          }
+          String after = new Meta(receiver.url()).get("/metrics").body();
+          System.out.printf(
+              Locale.ROOT,
+              "webhooks load, forwarding: %,d forwarded, mean %.1f ms from the 200 to the"
+                  + " inbox's 200%n",
+              forwarded.size(),
+              1000
+                  * metric(after, "cart_rescue_webhooks_forward_seconds_sum")
+                  / metric(after, "cart_rescue_webhooks_forward_seconds_count"));
+          assertThat(forwarded).as("every notification forwarded").isEqualTo(accepted);
+        }
       }
     }
   }

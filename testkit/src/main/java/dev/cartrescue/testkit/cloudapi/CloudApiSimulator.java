@@ -77,7 +77,10 @@ import org.slf4j.LoggerFactory;
  * WebhookPoster}.
  *
  * <p>{@code GET /} (or {@code /messages}) shows the delivered messages as a phone would, newest
- * first, refreshing every 2 s; {@code GET /_sim/messages.json} gives the same data as JSON.
+ * first, refreshing every 2 s; {@code GET /_sim/messages.json} gives the same data as JSON. On the
+ * page a person can tap a message's buttons: "Chat with an advisor" ({@code POST
+ * /_sim/messages/{id}/advisor}) has the webhook poster post the tap, signed, as Meta would; "View
+ * cart" ({@code GET /_sim/messages/{id}/cart}) opens a page standing in for the shop's cart.
  *
  * <p>Every decision (token, injection, recording) is taken when a request arrives; the simulated
  * latency is then spent before the answer, so a client that gives up early still leaves its message
@@ -89,6 +92,8 @@ public final class CloudApiSimulator implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SEND_PATH =
       Pattern.compile("/(v\\d+\\.\\d+)/([^/]+)/(messages|marketing_messages)/?");
+
+  private static final Pattern PHONE_PATH = Pattern.compile("/_sim/messages/([^/]+)/(\\w+)");
 
   private static final String MARKETING_MESSAGES = "marketing_messages";
 
@@ -108,6 +113,7 @@ public final class CloudApiSimulator implements AutoCloseable {
   private final List<ReceivedRequest> requests = new ArrayList<>();
   private final List<HttpExchange> unanswered = new ArrayList<>();
   private final Set<String> optedOut = new HashSet<>();
+  private final Map<String, Integer> advisorTaps = new HashMap<>();
   private final Set<String> approvedLanguages = new HashSet<>();
   private final Map<String, Instant> lastAcceptedTo = new HashMap<>();
   private final Deque<Instant> acceptedInLastSecond = new ArrayDeque<>();
@@ -407,6 +413,7 @@ public final class CloudApiSimulator implements AutoCloseable {
       noAnswersLeft = 0;
       outage = false;
       optedOut.clear();
+      advisorTaps.clear();
       approvedLanguages.clear();
       lastAcceptedTo.clear();
       acceptedInLastSecond.clear();
@@ -438,13 +445,16 @@ public final class CloudApiSimulator implements AutoCloseable {
   private void handle(HttpExchange exchange) {
     String method = exchange.getRequestMethod();
     String path = exchange.getRequestURI().getPath();
-    if (method.equals("POST")) {
+    Matcher phone = PHONE_PATH.matcher(path);
+    if (method.equals("POST") && !phone.matches()) {
       handleSend(exchange, path);
       return;
     }
     try (exchange) {
-      if (method.equals("GET") && (path.equals("/") || path.equals("/messages"))) {
-        respond(exchange, 200, "text/html; charset=utf-8", Inbox.html(received()));
+      if (phone.matches()) {
+        handlePhone(exchange, method, phone.group(1), phone.group(2));
+      } else if (method.equals("GET") && (path.equals("/") || path.equals("/messages"))) {
+        respond(exchange, 200, "text/html; charset=utf-8", Inbox.html(received(), this::phoneView));
       } else if (method.equals("GET") && path.equals("/_sim/messages.json")) {
         respond(exchange, 200, "application/json", Inbox.json(received()).toString());
       } else {
@@ -453,6 +463,57 @@ public final class CloudApiSimulator implements AutoCloseable {
     } catch (IOException e) {
       LOG.debug("Cloud API simulator could not answer a request", e);
     }
+  }
+
+  /**
+   * The phone page's buttons. {@code POST .../advisor} taps "Chat with an advisor": the webhook
+   * poster posts the tap, signed, and the page is shown again (303 to {@code /}). {@code GET
+   * .../cart} is what "View cart" opens; a URL button sends no webhook, as on WhatsApp.
+   */
+  private void handlePhone(HttpExchange exchange, String method, String messageId, String button)
+      throws IOException {
+    ReceivedMessage message = null;
+    WebhookPoster poster;
+    synchronized (lock) {
+      for (ReceivedMessage m : received) {
+        if (m.messageId().equals(messageId)) {
+          message = m;
+        }
+      }
+      poster = webhooks;
+    }
+    String text = "text/plain; charset=utf-8";
+    if (message == null) {
+      respond(exchange, 404, text, "no delivered message " + messageId + "\n");
+    } else if (button.equals("cart") && method.equals("GET")) {
+      respond(exchange, 200, "text/html; charset=utf-8", Inbox.cartPage(message));
+    } else if (!button.equals("advisor") || !method.equals("POST")) {
+      respond(exchange, 405, text, "POST .../advisor or GET .../cart\n");
+    } else if (phoneView(message).blocked() != null) {
+      respond(exchange, 409, text, phoneView(message).blocked() + "\n");
+    } else {
+      poster.tapAdvisor(message);
+      synchronized (lock) {
+        advisorTaps.merge(messageId, 1, Integer::sum);
+      }
+      exchange.getResponseHeaders().set("Location", "/");
+      respond(exchange, 303, text, "tapped\n");
+    }
+  }
+
+  /** What the phone page shows of a message beyond its content: taps, and why it cannot be. */
+  private Inbox.PhoneView phoneView(ReceivedMessage message) {
+    WebhookPoster poster;
+    int taps;
+    synchronized (lock) {
+      poster = webhooks;
+      taps = advisorTaps.getOrDefault(message.messageId(), 0);
+    }
+    if (poster == null) {
+      return new Inbox.PhoneView(taps, "no webhooks are posted, so a tap would reach nobody");
+    }
+    Integer failure = poster.failureCodeFor(message);
+    return new Inbox.PhoneView(taps, failure == null ? null : "not delivered (" + failure + ")");
   }
 
   /** Decides and records at once; only the answer waits for the latency, on the scheduler. */

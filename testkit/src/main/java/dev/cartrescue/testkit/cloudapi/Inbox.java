@@ -8,6 +8,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** The delivered messages as a person watching the demo wants them: newest first, readable. */
 final class Inbox {
@@ -16,6 +17,14 @@ final class Inbox {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
   private Inbox() {}
+
+  /**
+   * What the phone page adds to a message.
+   *
+   * @param advisorTaps how often a person tapped "Chat with an advisor" on it
+   * @param blocked why its buttons cannot be tapped (not delivered, no webhooks), or null
+   */
+  record PhoneView(int advisorTaps, String blocked) {}
 
   /** One delivered message, reduced to what a phone shows. */
   private record Shown(ReceivedMessage message) {
@@ -74,8 +83,12 @@ final class Inbox {
     return root;
   }
 
-  /** A page that refreshes itself every 2 seconds, one chat bubble per message. */
-  static String html(List<ReceivedMessage> arrivalOrder) {
+  /**
+   * A page that refreshes itself every 2 seconds, one chat bubble per message with its two buttons,
+   * and a reply bubble for each tap on "Chat with an advisor".
+   */
+  static String html(
+      List<ReceivedMessage> arrivalOrder, Function<ReceivedMessage, PhoneView> view) {
     StringBuilder page = new StringBuilder(4096);
     page.append(
             """
@@ -90,7 +103,13 @@ final class Inbox {
             .to{font-size:.8em;color:#555;margin-bottom:.2em}
             .bubble{background:#fff;border-radius:.6em;padding:.6em .8em;box-shadow:0 1px 1px #0002}
             .tpl{font-size:.75em;color:#888}
-            .btn{display:block;text-align:center;color:#027eb5;border-top:1px solid #eee;padding:.4em}
+            .btn{display:block;width:100%;text-align:center;color:#027eb5;background:none;border:0;
+            border-top:1px solid #eee;padding:.4em;font:inherit;cursor:pointer;text-decoration:none}
+            .btn[disabled]{color:#aaa;cursor:default}
+            form{margin:0}
+            .blocked{font-size:.75em;color:#b00}
+            .reply{background:#d9fdd3;border-radius:.6em;padding:.4em .8em;margin:.3em 0 0 6em;
+            box-shadow:0 1px 1px #0002}
             </style></head><body>
             <h1>WhatsApp Cloud API simulator</h1>
             """)
@@ -99,7 +118,11 @@ final class Inbox {
         .append(" message(s) delivered, newest first.</p>\n");
     for (Shown shown : newestFirst(arrivalOrder)) {
       ReceivedMessage m = shown.message();
-      page.append("<div class=\"msg\"><div class=\"to\">to ")
+      PhoneView phone = view.apply(m);
+      String id = escape(m.messageId());
+      page.append("<div class=\"msg\" data-message-id=\"")
+          .append(id)
+          .append("\"><div class=\"to\">to ")
           .append(escape(m.to()))
           .append(" &middot; ")
           .append(TIME.format(m.at()))
@@ -111,13 +134,53 @@ final class Inbox {
       for (String text : shown.bodyParameters()) {
         page.append("<p>").append(escape(text)).append("</p>");
       }
-      page.append("<span class=\"btn\">&#128279; ")
+      String disabled = phone.blocked() == null ? "" : " disabled";
+      page.append("<a class=\"btn view-cart\" href=\"/_sim/messages/")
+          .append(id)
+          .append("/cart\" title=\"the shop's address ending in ")
           .append(escape(shown.urlButtonParameter()))
-          .append("</span><span class=\"btn\">&#128172; ")
+          .append("\">&#128279; View cart</a>")
+          .append("<form method=\"post\" action=\"/_sim/messages/")
+          .append(id)
+          .append("/advisor\"><button class=\"btn chat-advisor\" type=\"submit\" title=\"payload ")
           .append(escape(shown.quickReplyPayload()))
-          .append("</span></div></div>\n");
+          .append('"')
+          .append(disabled)
+          .append(">&#128172; Chat with an advisor</button></form>");
+      if (phone.blocked() != null) {
+        page.append("<div class=\"blocked\">").append(escape(phone.blocked())).append("</div>");
+      }
+      page.append("</div>");
+      for (int tap = 0; tap < phone.advisorTaps(); tap++) {
+        page.append("<div class=\"reply\">Chat with an advisor</div>");
+      }
+      page.append("</div>\n");
     }
     return page.append("</body></html>\n").toString();
+  }
+
+  /**
+   * What "View cart" opens: a stand-in for the shop's cart page, showing the link's ending the
+   * message carried (the template's URL button appends it to the shop's address).
+   */
+  static String cartPage(ReceivedMessage message) {
+    Shown shown = new Shown(message);
+    StringBuilder page = new StringBuilder(1024);
+    page.append(
+            """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>View cart</title>
+            <style>body{font-family:system-ui,sans-serif;margin:0;padding:1em}</style></head><body>
+            <h1>The shop's cart page</h1>
+            <p>WhatsApp opens the template's "View cart" address ending in
+            """)
+        .append("<code class=\"cart-path\">")
+        .append(escape(shown.urlButtonParameter()))
+        .append("</code>; no webhook is sent for a link button.</p>\n");
+    for (String text : shown.bodyParameters()) {
+      page.append("<p>").append(escape(text)).append("</p>");
+    }
+    return page.append("<p><a href=\"/\">Back to the phone</a></p></body></html>\n").toString();
   }
 
   private static List<Shown> newestFirst(List<ReceivedMessage> arrivalOrder) {

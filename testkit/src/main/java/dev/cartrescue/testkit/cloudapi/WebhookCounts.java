@@ -7,7 +7,8 @@ package dev.cartrescue.testkit.cloudapi;
  * {@code refused} answered otherwise, {@code unreachable} without an answer; {@code gaveUp}
  * notifications dropped after their retries ran out. The kinds count the notifications the receiver
  * answered 200 for, each once (a re-delivery counts in {@code duplicates} only), so they are what a
- * receiver that loses nothing has seen.
+ * receiver that loses nothing has seen; {@code advisorTaps} holds the scenario's taps and those
+ * made on the phone page alike.
  */
 public record WebhookCounts(
     long posts,
@@ -21,4 +22,5 @@ public record WebhookCounts(
     long failed,
     long stopReplies,
     long preferenceStops,
+    long advisorTaps,
     long duplicates) {}

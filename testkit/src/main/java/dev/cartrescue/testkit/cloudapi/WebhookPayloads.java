@@ -18,6 +18,9 @@ final class WebhookPayloads {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+  /** The quick reply's text, as the business's approved template writes it. */
+  static final String ADVISOR_BUTTON_TEXT = "Chat with an advisor";
+
   /** STOP as a user would write it, by the template's language. */
   private static final Map<String, String> STOP_WORDS =
       Map.of("en", "STOP", "fr", "ARRET", "de", "STOPP", "es", "BAJA", "pt", "PARAR", "it", "STOP");
@@ -50,19 +53,14 @@ final class WebhookPayloads {
       String profileName,
       String messageId,
       String bizOpaqueCallbackData,
-      String language) {
+      String language,
+      String advisorPayload) {
 
     static Recipient of(ReceivedMessage message, String wabaId, String displayPhoneNumber) {
       JsonNode body = message.body();
       JsonNode data = body.get("biz_opaque_callback_data");
-      String firstName =
-          body.path("template")
-              .path("components")
-              .path(0)
-              .path("parameters")
-              .path(0)
-              .path("text")
-              .asText("");
+      JsonNode components = body.path("template").path("components");
+      String firstName = components.path(0).path("parameters").path(0).path("text").asText("");
       return new Recipient(
           message.phoneNumberId(),
           displayPhoneNumber,
@@ -71,7 +69,8 @@ final class WebhookPayloads {
           firstName.isBlank() ? "WhatsApp user" : firstName,
           message.messageId(),
           data != null && data.isTextual() ? data.textValue() : null,
-          body.path("template").path("language").path("code").asText("en"));
+          body.path("template").path("language").path("code").asText("en"),
+          components.path(2).path("parameters").path(0).path("payload").asText(""));
     }
   }
 
@@ -150,19 +149,21 @@ final class WebhookPayloads {
 
   /** A {@code messages} change with the user's text reply STOP to the template. */
   static ObjectNode stopReply(Recipient to, long epochSeconds, String replyId) {
-    ObjectNode value = value(to);
-    contact(value.putArray("contacts"), to, true);
-    ObjectNode message = value.putArray("messages").addObject();
-    message.put("from", to.waId());
-    message.put("from_user_id", to.userId());
-    message.put("id", replyId);
-    message.put("timestamp", Long.toString(epochSeconds));
-    message.put("type", "text");
+    ObjectNode message = userMessage(to, epochSeconds, replyId, "text");
     message.putObject("text").put("body", stopWord(to.language()));
-    ObjectNode context = message.putObject("context");
-    context.put("from", to.displayPhoneNumber());
-    context.put("id", to.messageId());
-    return change("messages", value);
+    return userMessageChange(to, message);
+  }
+
+  /**
+   * A {@code messages} change with the user's tap on the template's quick reply "Chat with an
+   * advisor": a {@code button} message quoting the template, with the payload the business set.
+   */
+  static ObjectNode advisorTap(Recipient to, long epochSeconds, String replyId) {
+    ObjectNode message = userMessage(to, epochSeconds, replyId, "button");
+    ObjectNode button = message.putObject("button");
+    button.put("payload", to.advisorPayload());
+    button.put("text", ADVISOR_BUTTON_TEXT);
+    return userMessageChange(to, message);
   }
 
   /**
@@ -191,6 +192,28 @@ final class WebhookPayloads {
     ArrayNode array = entry.putArray("changes");
     changes.forEach(array::add);
     return root;
+  }
+
+  /** A message from the user quoting (in its {@code context}) the template they got. */
+  private static ObjectNode userMessage(
+      Recipient to, long epochSeconds, String replyId, String type) {
+    ObjectNode message = NODES.objectNode();
+    message.put("from", to.waId());
+    message.put("from_user_id", to.userId());
+    message.put("id", replyId);
+    message.put("timestamp", Long.toString(epochSeconds));
+    message.put("type", type);
+    ObjectNode context = message.putObject("context");
+    context.put("from", to.displayPhoneNumber());
+    context.put("id", to.messageId());
+    return message;
+  }
+
+  private static ObjectNode userMessageChange(Recipient to, ObjectNode message) {
+    ObjectNode value = value(to);
+    contact(value.putArray("contacts"), to, true);
+    value.putArray("messages").add(message);
+    return change("messages", value);
   }
 
   private static ObjectNode value(Recipient to) {

@@ -126,6 +126,23 @@ public final class WebhookPoster implements AutoCloseable {
     }
   }
 
+  /**
+   * Posts now, alone, a tap on "Chat with an advisor" by the recipient of {@code message}, as a
+   * person on the phone page makes it; each call is a new tap with its own message id.
+   */
+  public void tapAdvisor(ReceivedMessage message) {
+    Recipient recipient = Recipient.of(message, scenario.wabaId(), scenario.displayPhoneNumber());
+    ObjectNode tap =
+        WebhookPayloads.advisorTap(recipient, Instant.now().getEpochSecond(), newReplyId());
+    outstanding.incrementAndGet();
+    send(List.of(new Notification(tap, Kind.ADVISOR_TAP, false)));
+  }
+
+  /** The error a send to this message's number fails with in the scenario, or null. */
+  Integer failureCodeFor(ReceivedMessage message) {
+    return scenario.planFor(message.to()).failureCode();
+  }
+
   /** What it has posted so far. */
   public WebhookCounts counts() {
     return new WebhookCounts(
@@ -140,6 +157,7 @@ public final class WebhookPoster implements AutoCloseable {
         byKind.get(Kind.FAILED).get(),
         byKind.get(Kind.STOP_REPLY).get(),
         byKind.get(Kind.PREFERENCE_STOP).get(),
+        byKind.get(Kind.ADVISOR_TAP).get(),
         duplicates.get());
   }
 
@@ -216,6 +234,7 @@ public final class WebhookPoster implements AutoCloseable {
           case FAILED -> WebhookPayloads.status(to, "failed", now, failureCode);
           case STOP_REPLY -> WebhookPayloads.stopReply(to, now, newReplyId());
           case PREFERENCE_STOP -> WebhookPayloads.preferenceStop(to, now);
+          case ADVISOR_TAP -> WebhookPayloads.advisorTap(to, now, newReplyId());
         };
     Notification notification = new Notification(change, step.kind(), false);
     if (scenario.batched(number, step.kind())) {

@@ -41,6 +41,7 @@ public record WebhookScenario(
     double readBeforeDeliveredShare,
     double stopReplyShare,
     double preferenceStopShare,
+    double advisorTapShare,
     double duplicateShare,
     double batchShare,
     double timeScale,
@@ -56,7 +57,9 @@ public record WebhookScenario(
     /** A text message from the user saying STOP in their language. */
     STOP_REPLY,
     /** A {@code user_preferences} change: the user stopped marketing messages. */
-    PREFERENCE_STOP
+    PREFERENCE_STOP,
+    /** A {@code button} message: the user tapped the template's "Chat with an advisor". */
+    ADVISOR_TAP
   }
 
   /**
@@ -95,6 +98,7 @@ public record WebhookScenario(
           readBeforeDeliveredShare,
           stopReplyShare,
           preferenceStopShare,
+          advisorTapShare,
           duplicateShare,
           batchShare
         }) {
@@ -102,8 +106,9 @@ public record WebhookScenario(
         throw new IllegalArgumentException("shares are between 0 and 1, got " + share);
       }
     }
-    if (stopReplyShare + preferenceStopShare > 1) {
-      throw new IllegalArgumentException("stop replies and preference stops exceed all messages");
+    if (stopReplyShare + preferenceStopShare + advisorTapShare > 1) {
+      throw new IllegalArgumentException(
+          "stop replies, preference stops and advisor taps exceed all messages");
     }
     if (!(timeScale > 0) || Double.isInfinite(timeScale)) {
       throw new IllegalArgumentException("timeScale must be positive: " + timeScale);
@@ -119,8 +124,8 @@ public record WebhookScenario(
 
   /**
    * Shares that show every kind in a short demo: 4% failed, 5% without {@code delivered}, 75% read
-   * (5% of them before {@code delivered}), 6% STOP replies, 4% preference stops, 5% re-delivered,
-   * 30% batched; real time; retries from 1 s for 10 minutes.
+   * (5% of them before {@code delivered}), 6% STOP replies, 4% preference stops, 15% advisor taps,
+   * 5% re-delivered, 30% batched; real time; retries from 1 s for 10 minutes.
    */
   public static WebhookScenario demo() {
     return new WebhookScenario(
@@ -133,6 +138,7 @@ public record WebhookScenario(
         0.05,
         0.06,
         0.04,
+        0.15,
         0.05,
         0.3,
         1.0,
@@ -142,7 +148,7 @@ public record WebhookScenario(
 
   /** Every message sent, delivered and read, in that order, nothing else: the plainest story. */
   public static WebhookScenario everyMessageRead() {
-    return demo().withShares(0, 0, 1, 0, 0, 0, 0, 0);
+    return demo().withShares(0, 0, 1, 0, 0, 0, 0, 0).withAdvisorTaps(0);
   }
 
   /** The same scenario with these shares (see the record's parameters). */
@@ -165,8 +171,29 @@ public record WebhookScenario(
         readBeforeDelivered,
         stopReply,
         preferenceStop,
+        advisorTapShare,
         duplicate,
         batch,
+        timeScale,
+        initialBackoff,
+        retryFor);
+  }
+
+  /** The same scenario with {@code share} of the delivered tapping "Chat with an advisor". */
+  public WebhookScenario withAdvisorTaps(double share) {
+    return new WebhookScenario(
+        wabaId,
+        displayPhoneNumber,
+        seed,
+        failedShare,
+        deliveredSkippedShare,
+        readShare,
+        readBeforeDeliveredShare,
+        stopReplyShare,
+        preferenceStopShare,
+        share,
+        duplicateShare,
+        batchShare,
         timeScale,
         initialBackoff,
         retryFor);
@@ -184,6 +211,7 @@ public record WebhookScenario(
         readBeforeDeliveredShare,
         stopReplyShare,
         preferenceStopShare,
+        advisorTapShare,
         duplicateShare,
         batchShare,
         scale,
@@ -203,6 +231,7 @@ public record WebhookScenario(
         readBeforeDeliveredShare,
         stopReplyShare,
         preferenceStopShare,
+        advisorTapShare,
         duplicateShare,
         batchShare,
         timeScale,
@@ -222,6 +251,7 @@ public record WebhookScenario(
         readBeforeDeliveredShare,
         stopReplyShare,
         preferenceStopShare,
+        advisorTapShare,
         duplicateShare,
         batchShare,
         timeScale,
@@ -260,6 +290,8 @@ public record WebhookScenario(
       steps.add(new Step(Kind.STOP_REPLY, (read ? readAt : delivered).plus(stopAt), null));
     } else if (stop < stopReplyShare + preferenceStopShare) {
       steps.add(new Step(Kind.PREFERENCE_STOP, delivered.plus(millis(1000)).plus(stopAt), null));
+    } else if (stop < stopReplyShare + preferenceStopShare + advisorTapShare) {
+      steps.add(new Step(Kind.ADVISOR_TAP, (read ? readAt : delivered).plus(stopAt), null));
     }
     if (skipped && !read && duplicate) {
       steps.set(0, new Step(Kind.SENT, Duration.ZERO, repeat));

@@ -257,7 +257,8 @@ class WebhookPosterTest {
             receiver.url(),
             SECRET,
             WebhookScenario.demo()
-                .withShares(0.3, 0.2, 0.8, 0.3, 0.3, 0.3, 0.3, 0.5)
+                .withShares(0.3, 0.2, 0.8, 0.3, 0.2, 0.2, 0.3, 0.5)
+                .withAdvisorTaps(0.3)
                 .withTimeScale(0.02)
                 .withRetries(Duration.ofMillis(20), Duration.ofSeconds(5)));
 
@@ -277,7 +278,117 @@ class WebhookPosterTest {
     assertThat(counts.failed()).isPositive();
     assertThat(counts.stopReplies()).isPositive();
     assertThat(counts.preferenceStops()).isPositive();
+    assertThat(counts.advisorTaps()).isPositive();
     assertThat(counts.duplicates()).isPositive();
+  }
+
+  @Test
+  void aTapOnChatWithAnAdvisorIsAButtonMessageQuotingTheTemplateWithItsPayload() throws Exception {
+    WebhookPoster poster =
+        simulator.postWebhooksTo(receiver.url(), SECRET, FAST.withAdvisorTaps(1));
+
+    send("+33612345678", "fr", "Anna");
+    assertThat(poster.awaitIdle(IDLE)).isTrue();
+
+    List<JsonNode> taps = taps();
+    assertThat(taps).hasSize(1);
+    assertTapOf(taps.get(0), simulator.received().get(0));
+    assertThat(poster.counts().advisorTaps()).isEqualTo(1);
+    assertThat(poster.counts().stopReplies()).isZero();
+  }
+
+  @Test
+  void aPersonTapsChatWithAnAdvisorOnThePhonePageAndTheReceiverGetsTheTap() throws Exception {
+    WebhookPoster poster = simulator.postWebhooksTo(receiver.url(), SECRET, FAST);
+    send("+33612345678", "fr", "Anna");
+    ReceivedMessage message = simulator.received().get(0);
+    String page = get("/").body();
+    assertThat(page)
+        .contains("data-message-id=\"" + message.messageId() + "\"")
+        .contains("/_sim/messages/" + message.messageId() + "/advisor")
+        .doesNotContain("<div class=\"reply\">");
+
+    HttpResponse<String> tap = post("/_sim/messages/" + message.messageId() + "/advisor");
+    HttpResponse<String> again = post("/_sim/messages/" + message.messageId() + "/advisor");
+    assertThat(poster.awaitIdle(IDLE)).isTrue();
+
+    assertThat(tap.statusCode()).isEqualTo(303);
+    assertThat(tap.headers().firstValue("Location")).hasValue("/");
+    assertThat(again.statusCode()).isEqualTo(303);
+    List<JsonNode> taps = taps();
+    assertThat(taps).hasSize(2);
+    taps.forEach(t -> assertTapOf(t, message));
+    assertThat(taps.get(0).path("id").asText()).isNotEqualTo(taps.get(1).path("id").asText());
+    assertThat(poster.counts().advisorTaps()).isEqualTo(2);
+    assertThat(get("/").body().split("<div class=\"reply\">Chat with an advisor</div>", -1))
+        .as("one reply bubble per tap")
+        .hasSize(3);
+  }
+
+  @Test
+  void viewCartOpensTheCartsPageAndPostsNothing() throws Exception {
+    WebhookPoster poster = simulator.postWebhooksTo(receiver.url(), SECRET, FAST);
+    send("+33612345678", "fr", "Anna");
+    assertThat(poster.awaitIdle(IDLE)).isTrue();
+    int before = receiver.got().size();
+
+    HttpResponse<String> cart =
+        get("/_sim/messages/" + simulator.received().get(0).messageId() + "/cart");
+
+    assertThat(cart.statusCode()).isEqualTo(200);
+    assertThat(cart.body()).contains("<code class=\"cart-path\">k-9</code>", "Trail shoe");
+    assertThat(receiver.got()).hasSize(before);
+  }
+
+  @Test
+  void thePhonePageRefusesTapsThatCouldReachNobody() throws Exception {
+    send("+33612345678", "fr", "Anna");
+    String id = simulator.received().get(0).messageId();
+    assertThat(post("/_sim/messages/" + id + "/advisor").statusCode())
+        .as("no webhooks posted")
+        .isEqualTo(409);
+    assertThat(get("/").body()).contains("disabled", "a tap would reach nobody");
+
+    WebhookPoster poster =
+        simulator.postWebhooksTo(receiver.url(), SECRET, FAST.withShares(1, 0, 0, 0, 0, 0, 0, 0));
+    send("+33612340000", "fr", "Anna");
+    String failed = simulator.received().get(1).messageId();
+    HttpResponse<String> refused = post("/_sim/messages/" + failed + "/advisor");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body()).startsWith("not delivered (1310");
+    assertThat(post("/_sim/messages/wamid.nope/advisor").statusCode()).isEqualTo(404);
+    assertThat(post("/_sim/messages/" + failed + "/cart").statusCode()).isEqualTo(405);
+    assertThat(poster.awaitIdle(IDLE)).isTrue();
+    assertThat(taps()).isEmpty();
+  }
+
+  private List<JsonNode> taps() throws IOException {
+    return receiver.changes().stream()
+        .map(c -> c.path("value").path("messages").path(0))
+        .filter(m -> m.path("type").asText().equals("button"))
+        .toList();
+  }
+
+  private static void assertTapOf(JsonNode tap, ReceivedMessage message) {
+    assertThat(tap.path("from").asText()).isEqualTo(message.to().substring(1));
+    assertThat(tap.path("id").asText()).startsWith("wamid.");
+    assertThat(tap.path("context").path("id").asText()).isEqualTo(message.messageId());
+    assertThat(tap.path("button").path("payload").asText()).isEqualTo("advisor:k-9");
+    assertThat(tap.path("button").path("text").asText()).isEqualTo("Chat with an advisor");
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

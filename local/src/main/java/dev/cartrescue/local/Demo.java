@@ -1,10 +1,14 @@
 package dev.cartrescue.local;
 
+import dev.cartrescue.advisor.AdvisorOptions;
+import dev.cartrescue.advisor.ChatwootConnector;
 import dev.cartrescue.job.CartRescueJob;
 import dev.cartrescue.job.config.CartRescueOptions;
 import dev.cartrescue.job.config.OptionsDocs;
 import dev.cartrescue.testkit.EmbeddedKafka;
+import dev.cartrescue.testkit.chatwoot.ChatwootStandIn;
 import dev.cartrescue.testkit.cloudapi.CloudApiSimulator;
+import dev.cartrescue.testkit.cloudapi.WebhookScenario;
 import dev.cartrescue.webhooks.ReceiverOptions;
 import dev.cartrescue.webhooks.WebhookReceiver;
 import java.io.IOException;
@@ -12,6 +16,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -37,9 +42,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code ./cart-rescue demo}: the whole story on one machine with no outside service. A real Kafka
  * broker in this JVM, a Cloud API simulator standing in for Meta, shoppers clicking through a small
- * shop, and the job itself on a MiniCluster with the Flink web UI, on a compressed clock so that
- * carts are abandoned within seconds. It prints a progress line every 5 s, and at the end the
- * contract's {@code demo summary:} line, counted from the outcomes topic.
+ * shop, the job itself on a MiniCluster with the Flink web UI, the webhook receiver, and the
+ * Chatwoot connector writing hand-offs to a stand-in for Chatwoot (the advisor page), on a
+ * compressed clock so that carts are abandoned within seconds. It prints a progress line every 5 s,
+ * and at the end the contract's {@code demo summary:} line, counted from the outcomes topic.
  *
  * <p>Stopping (at the end of {@code --duration}, or on Ctrl-C) is orderly: the shoppers stop, the
  * simulator stops accepting messages, the outcomes of the messages it did accept are committed by
@@ -78,6 +84,8 @@ public final class Demo implements AutoCloseable {
   private JobClient job;
   private OutcomeTally tally;
   private WebhookReceiver webhooks;
+  private ChatwootStandIn chatwoot;
+  private ChatwootConnector advisor;
   private FailureInjector failures;
   private ShopperGenerator shoppers;
   private long startedNanos;
@@ -120,7 +128,7 @@ public final class Demo implements AutoCloseable {
       Demo demo = startOrNull(options, stop, ctrlC);
       if (demo == null) {
         // Stopped before the job ran: no cart was abandoned.
-        summary = new DemoSummary(0, 0, 0, 0, Map.of(), 0, 0, 0, 0);
+        summary = new DemoSummary(0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0);
       } else {
         try (demo) {
           summary = demo.run();
@@ -216,11 +224,14 @@ public final class Demo implements AutoCloseable {
         jobOptions.deadLetterTopic,
         jobOptions.webhooksTopic,
         jobOptions.deliveriesTopic,
-        jobOptions.consentChangesTopic);
+        jobOptions.consentChangesTopic,
+        jobOptions.handoffsTopic);
 
     awaitGroupCoordinator();
     checkNotStopped();
-    startWebhooks();
+    String appSecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    startAdvisor(appSecret);
+    startWebhooks(appSecret);
 
     // The CRM's profiles and another system's capping events are there before anyone shops.
     Population population = Population.of(options.seed(), System.currentTimeMillis());
@@ -252,31 +263,64 @@ public final class Demo implements AutoCloseable {
   }
 
   /**
-   * The webhook receiver, on a free port, writing to the job's webhooks topic; the simulator posts
-   * to it, signed, what Meta would for each message it delivers (WebhookScenario.demo()). An empty
+   * The advisors' side: a stand-in for Chatwoot with its WhatsApp inbox (the advisor page), and the
+   * Chatwoot connector reading the job's hand-offs into it, as {@code ./cart-rescue advisor} does.
+   */
+  private void startAdvisor(String appSecret) throws Exception {
+    String apiToken = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    try {
+      chatwoot =
+          ChatwootStandIn.builder()
+              .port(options.advisorPagePort())
+              .apiToken(apiToken)
+              .businessPhoneNumber("+" + WebhookScenario.demo().displayPhoneNumber())
+              .appSecret(appSecret)
+              .start();
+    } catch (UncheckedIOException e) {
+      throw portTaken(e, "the advisor page's", options.advisorPagePort(), "--advisor-page.port");
+    }
+    advisor =
+        ChatwootConnector.start(
+            AdvisorOptions.of(
+                Map.of(
+                    "kafka.bootstrap-servers", kafka.bootstrapServers(),
+                    "topic.handoffs", jobOptions.handoffsTopic,
+                    "topic.dead-letter", jobOptions.deadLetterTopic,
+                    "chatwoot.base-url", chatwoot.baseUrl(),
+                    "chatwoot.account-id", String.valueOf(chatwoot.accountId()),
+                    "chatwoot.inbox-id", String.valueOf(chatwoot.inboxId()),
+                    "chatwoot.team-id", String.valueOf(chatwoot.teamId()),
+                    "advisor.port", "0"),
+                apiToken));
+  }
+
+  /**
+   * The webhook receiver, on a free port, writing to the job's webhooks topic and forwarding each
+   * notification to the advisor inbox; the simulator posts to it, signed, what Meta would for each
+   * message it delivers (WebhookScenario.demo()), and the taps made on the phone page. An empty
    * notification in each partition first, as if Meta had posted one, so that the empty topic does
    * not hold event time back while the first messages are sent.
    */
-  private void startWebhooks() {
+  private void startWebhooks(String appSecret) {
     for (int partition = 0; partition < PARTITIONS; partition++) {
       kafka.send(
           jobOptions.webhooksTopic,
           "primer-" + partition,
           "{\"object\":\"whatsapp_business_account\",\"entry\":[]}");
     }
-    String appSecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
     webhooks =
         WebhookReceiver.start(
             ReceiverOptions.of(
-                Map.of(
-                    "kafka.bootstrap-servers",
-                    kafka.bootstrapServers(),
-                    "webhooks.port",
-                    "0",
-                    "topic.webhooks",
-                    jobOptions.webhooksTopic),
-                appSecret,
-                HexFormat.of().formatHex(new SecureRandom().generateSeed(16))));
+                    Map.of(
+                        "kafka.bootstrap-servers",
+                        kafka.bootstrapServers(),
+                        "webhooks.port",
+                        "0",
+                        "topic.webhooks",
+                        jobOptions.webhooksTopic),
+                    appSecret,
+                    HexFormat.of().formatHex(new SecureRandom().generateSeed(16)))
+                .withForwardUrl(URI.create(chatwoot.whatsAppWebhookUrl())));
     cloudApi.postWebhooksTo(webhooks.url(), appSecret);
   }
 
@@ -340,9 +384,13 @@ public final class Demo implements AutoCloseable {
     out.println(
         "  Phone         " + cloudApi.baseUrl() + "/  the messages the simulator delivered");
     out.println(
+        "  Advisor page  "
+            + chatwoot.baseUrl()
+            + "/  the advisors' inbox (a Chatwoot stand-in): each hand-off with its cart");
+    out.println(
         "  Webhooks      "
             + webhooks.url()
-            + "  the receiver; the simulator posts Meta's statuses, STOPs and opt-outs to it");
+            + "  the receiver; the simulator posts Meta's statuses, STOPs, opt-outs and taps");
     out.println(
         "  Kafka         "
             + kafka.bootstrapServers()
@@ -360,6 +408,7 @@ public final class Demo implements AutoCloseable {
                 jobOptions.outcomesTopic,
                 jobOptions.deliveriesTopic,
                 jobOptions.consentChangesTopic,
+                jobOptions.handoffsTopic,
                 jobOptions.deadLetterTopic));
     out.println(
         "  Clock         a cart is abandoned "
@@ -444,12 +493,28 @@ public final class Demo implements AutoCloseable {
       System.err.println(
           "cart-rescue demo: " + tally.unreadableOutcomes() + " outcome(s) could not be read");
     }
+    awaitAdvisorNotes(summary.handoffs());
     out.println(summary.progressLine(elapsed()));
     if (shoppers.failure() != null) {
       System.err.println(
           "cart-rescue demo: the shoppers stopped early: " + oneLine(shoppers.failure()));
     }
     return summary;
+  }
+
+  /** The advisor page shows every committed hand-off before the demo ends, or says why not. */
+  private void awaitAdvisorNotes(long handoffs) throws InterruptedException {
+    long deadline = System.nanoTime() + CHECKPOINT_INTERVAL.multipliedBy(10).toNanos();
+    while (advisor.noted() + advisor.deadLettered() < handoffs) {
+      if (System.nanoTime() - deadline > 0) {
+        System.err.println(
+            "cart-rescue demo: "
+                + (handoffs - advisor.noted() - advisor.deadLettered())
+                + " hand-off(s) have no note on the advisor page yet (see .cart-rescue/logs/)");
+        return;
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** A job that failed or ended shows no more progress: say so rather than print zeros. */
@@ -473,6 +538,14 @@ public final class Demo implements AutoCloseable {
 
   CartRescueOptions jobOptions() {
     return jobOptions;
+  }
+
+  ChatwootStandIn chatwoot() {
+    return chatwoot;
+  }
+
+  ChatwootConnector advisor() {
+    return advisor;
   }
 
   /** Stops whatever is still running, the broker last. */
@@ -510,6 +583,16 @@ public final class Demo implements AutoCloseable {
             () -> {
               if (webhooks != null) {
                 webhooks.close();
+              }
+            },
+            () -> {
+              if (advisor != null) {
+                advisor.close();
+              }
+            },
+            () -> {
+              if (chatwoot != null) {
+                chatwoot.close();
               }
             },
             () -> {

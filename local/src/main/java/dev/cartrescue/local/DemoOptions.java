@@ -24,6 +24,7 @@ import org.apache.flink.configuration.Configuration;
  * @param failureRate the share of sends the simulator fails with a permanent Cloud API error
  * @param webUiPort the Flink web UI's port (0: any free port)
  * @param simulatorPort the Cloud API simulator's port (0: any free port)
+ * @param advisorPagePort the advisor page's port, a stand-in for Chatwoot (0: any free port)
  * @param seed what makes the shoppers' choices repeatable
  * @param checkpointDir where the job's checkpoints go; wiped at start
  */
@@ -33,6 +34,7 @@ public record DemoOptions(
     double failureRate,
     int webUiPort,
     int simulatorPort,
+    int advisorPagePort,
     long seed,
     Path checkpointDir) {
 
@@ -68,6 +70,14 @@ public record DemoOptions(
           .defaultValue(8090)
           .withDescription("the Cloud API simulator's port; `0` for any free port");
 
+  public static final ConfigOption<Integer> ADVISOR_PAGE_PORT =
+      ConfigOptions.key("advisor-page.port")
+          .intType()
+          .defaultValue(8091)
+          .withDescription(
+              "the advisor page's port (a stand-in for a Chatwoot inbox, where hand-offs land);"
+                  + " `0` for any free port");
+
   public static final ConfigOption<Long> SEED =
       ConfigOptions.key("seed")
           .longType()
@@ -76,7 +86,14 @@ public record DemoOptions(
 
   /** Every flag of the demo, in the order of its help. */
   public static final List<ConfigOption<?>> ALL =
-      List.of(DURATION, SHOPPERS_PER_SECOND, FAILURE_RATE, WEB_UI_PORT, SIMULATOR_PORT, SEED);
+      List.of(
+          DURATION,
+          SHOPPERS_PER_SECOND,
+          FAILURE_RATE,
+          WEB_UI_PORT,
+          SIMULATOR_PORT,
+          ADVISOR_PAGE_PORT,
+          SEED);
 
   public static final Path DEFAULT_CHECKPOINT_DIR = Path.of(".cart-rescue", "demo", "checkpoints");
 
@@ -98,6 +115,7 @@ public record DemoOptions(
         FAILURE_RATE.defaultValue(),
         WEB_UI_PORT.defaultValue(),
         SIMULATOR_PORT.defaultValue(),
+        ADVISOR_PAGE_PORT.defaultValue(),
         SEED.defaultValue(),
         DEFAULT_CHECKPOINT_DIR);
   }
@@ -134,24 +152,33 @@ public record DemoOptions(
         number(given, FAILURE_RATE, "a share between 0 and 1 (0.02)", r -> r >= 0 && r <= 1),
         port(given, WEB_UI_PORT),
         port(given, SIMULATOR_PORT),
+        port(given, ADVISOR_PAGE_PORT),
         read(given, SEED, "a whole number"),
         DEFAULT_CHECKPOINT_DIR);
   }
 
-  /** The same options with other ports, e.g. 0 and 0 for a test beside a running demo. */
-  public DemoOptions withPorts(int webUiPort, int simulatorPort) {
-    return new DemoOptions(
-        duration, shoppersPerSecond, failureRate, webUiPort, simulatorPort, seed, checkpointDir);
-  }
-
   public DemoOptions withDuration(Duration duration) {
     return new DemoOptions(
-        duration, shoppersPerSecond, failureRate, webUiPort, simulatorPort, seed, checkpointDir);
+        duration,
+        shoppersPerSecond,
+        failureRate,
+        webUiPort,
+        simulatorPort,
+        advisorPagePort,
+        seed,
+        checkpointDir);
   }
 
   public DemoOptions withCheckpointDir(Path checkpointDir) {
     return new DemoOptions(
-        duration, shoppersPerSecond, failureRate, webUiPort, simulatorPort, seed, checkpointDir);
+        duration,
+        shoppersPerSecond,
+        failureRate,
+        webUiPort,
+        simulatorPort,
+        advisorPagePort,
+        seed,
+        checkpointDir);
   }
 
   private static InvalidOption unknown(String key, List<String> keys) {

@@ -8,12 +8,13 @@ import java.util.StringJoiner;
 /**
  * The demo's counts as the job's output topics hold them: one outcome per abandoned cart, so {@code
  * carts = sent + suppressed + failed}; what WhatsApp told back, from the deliveries and
- * consent-changes topics.
+ * consent-changes topics; the customers who asked for an advisor, from the hand-offs topic.
  *
  * @param suppressedByReason count per reason code ({@code recent_purchase}, ...)
  * @param delivered carts whose message was reported delivered
  * @param read carts whose message was reported read
  * @param optOuts consent withdrawn (STOP replies, marketing-preference stops, 131050)
+ * @param handoffs customers handed to an advisor (taps on "Chat with an advisor", questions)
  */
 record DemoSummary(
     long carts,
@@ -24,7 +25,8 @@ record DemoSummary(
     long deadLetters,
     long delivered,
     long read,
-    long optOuts) {
+    long optOuts,
+    long handoffs) {
 
   DemoSummary {
     suppressedByReason = Map.copyOf(suppressedByReason);
@@ -32,14 +34,15 @@ record DemoSummary(
 
   /** The last line of a demo (docs/contract.md §5). */
   String line() {
-    return "demo summary: carts=%d sent=%d suppressed=%d failed=%d delivered=%d read=%d optouts=%d"
-        .formatted(carts, sent, suppressed, failed, delivered, read, optOuts);
+    return ("demo summary: carts=%d sent=%d suppressed=%d failed=%d delivered=%d read=%d"
+            + " optouts=%d handoffs=%d")
+        .formatted(carts, sent, suppressed, failed, delivered, read, optOuts, handoffs);
   }
 
   /**
    * {@code [00:35] carts 41 | sent 12 | suppressed 27 (recent_purchase 9, capped 4) | failed 2 |
-   * dead letters 3 | delivered 10 | read 7 | opt-outs 1}, reasons in the order the rule checks
-   * them.
+   * dead letters 3 | delivered 10 | read 7 | opt-outs 1 | hand-offs 2}, reasons in the order the
+   * rule checks them.
    */
   String progressLine(Duration elapsed) {
     StringJoiner reasons = new StringJoiner(", ", " (", ")").setEmptyValue("");
@@ -56,7 +59,7 @@ record DemoSummary(
           }
         });
     return ("[%s] carts %d | sent %d | suppressed %d%s | failed %d | dead letters %d"
-            + " | delivered %d | read %d | opt-outs %d")
+            + " | delivered %d | read %d | opt-outs %d | hand-offs %d")
         .formatted(
             clock(elapsed),
             carts,
@@ -67,7 +70,8 @@ record DemoSummary(
             deadLetters,
             delivered,
             read,
-            optOuts);
+            optOuts,
+            handoffs);
   }
 
   /** mm:ss, or h:mm:ss after an hour. */

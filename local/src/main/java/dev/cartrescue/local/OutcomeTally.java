@@ -27,7 +27,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Counts what the job has committed to its output topics (outcomes, dead letters, delivery
- * statuses, consent changes), reading them as their consumers do ({@code
+ * statuses, consent changes, hand-offs), reading them as their consumers do ({@code
  * isolation.level=read_committed}): an outcome counts once its checkpoint is complete, never
  * before. Each {@link #catchUp} reads on from where the last one stopped. Not thread-safe: one
  * thread reads.
@@ -39,6 +39,7 @@ final class OutcomeTally implements AutoCloseable {
   private final String outcomesTopic;
   private final String deadLetterTopic;
   private final String deliveriesTopic;
+  private final String handoffsTopic;
   private final KafkaConsumer<String, String> consumer;
   private final Admin admin;
   private final List<TopicPartition> partitions = new ArrayList<>();
@@ -52,11 +53,13 @@ final class OutcomeTally implements AutoCloseable {
   private long delivered;
   private long read;
   private long optOuts;
+  private long handoffs;
 
   OutcomeTally(String bootstrapServers, CartRescueOptions job) {
     this.outcomesTopic = job.outcomesTopic;
     this.deadLetterTopic = job.deadLetterTopic;
     this.deliveriesTopic = job.deliveriesTopic;
+    this.handoffsTopic = job.handoffsTopic;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -66,7 +69,12 @@ final class OutcomeTally implements AutoCloseable {
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     for (String topic :
-        List.of(outcomesTopic, deadLetterTopic, deliveriesTopic, job.consentChangesTopic)) {
+        List.of(
+            outcomesTopic,
+            deadLetterTopic,
+            deliveriesTopic,
+            job.consentChangesTopic,
+            handoffsTopic)) {
       for (PartitionInfo p : consumer.partitionsFor(topic, TIMEOUT)) {
         partitions.add(new TopicPartition(topic, p.partition()));
       }
@@ -92,7 +100,7 @@ final class OutcomeTally implements AutoCloseable {
   }
 
   /**
-   * Waits, at most {@code max}, until no transaction is open or half-committed on the two topics: a
+   * Waits, at most {@code max}, until no transaction is open or half-committed on its topics: a
    * commit returns before the broker has written its markers, and only the markers make the records
    * readable. Used once the job is gone, so that the final counts are final.
    */
@@ -130,6 +138,10 @@ final class OutcomeTally implements AutoCloseable {
   private void count(ConsumerRecord<String, String> record) {
     if (record.topic().equals(deadLetterTopic)) {
       deadLetters++;
+      return;
+    }
+    if (record.topic().equals(handoffsTopic)) {
+      handoffs++;
       return;
     }
     JsonNode value;
@@ -177,7 +189,8 @@ final class OutcomeTally implements AutoCloseable {
         deadLetters,
         delivered,
         read,
-        optOuts);
+        optOuts,
+        handoffs);
   }
 
   private boolean reached(Map<TopicPartition, Long> ends) {

@@ -16,6 +16,7 @@ class DemoOptionsTest {
     assertThat(o.failureRate()).isEqualTo(0.02);
     assertThat(o.webUiPort()).isEqualTo(8081);
     assertThat(o.simulatorPort()).isEqualTo(8090);
+    assertThat(o.advisorPagePort()).isEqualTo(8091);
   }
 
   @Test
@@ -34,11 +35,13 @@ class DemoOptionsTest {
             "--failure-rate", "0",
             "--web-ui.port", "0",
             "--simulator.port", "18090",
+            "--advisor-page.port", "18091",
             "--seed", "7");
     assertThat(o.shoppersPerSecond()).isEqualTo(5.5);
     assertThat(o.failureRate()).isZero();
     assertThat(o.webUiPort()).isZero();
     assertThat(o.simulatorPort()).isEqualTo(18090);
+    assertThat(o.advisorPagePort()).isEqualTo(18091);
     assertThat(o.seed()).isEqualTo(7);
   }
 

@@ -1,7 +1,8 @@
 package dev.cartrescue.advisor;
 
 import dev.cartrescue.webhooks.OptionsException;
-import dev.cartrescue.webhooks.SharedOptions;
+import dev.cartrescue.webhooks.ReceiverOptions;
+import dev.cartrescue.webhooks.Secrets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -85,11 +86,11 @@ public final class AdvisorOptions {
 
   /** As {@link #parse(String...)}, with {@code environment} for the process's variables. */
   public static AdvisorOptions parse(Map<String, String> environment, String... args) {
-    Map<String, String> flags = SharedOptions.flags(args);
-    String configFile = flags.remove(SharedOptions.CONFIG_FLAG);
+    Map<String, String> flags = ReceiverOptions.flags(args);
+    String configFile = flags.remove(ReceiverOptions.CONFIG_FLAG);
     Map<String, String> given = new LinkedHashMap<>();
     if (configFile != null) {
-      given.putAll(known(SharedOptions.readYaml(Path.of(configFile))));
+      given.putAll(known(ReceiverOptions.readYaml(Path.of(configFile))));
     }
     given.putAll(known(flags));
     // Every option first, then the token: a missing broker is said before a missing token.
@@ -187,7 +188,7 @@ public final class AdvisorOptions {
     kafkaProperties.forEach(
         (name, value) -> {
           String key = AdvisorOption.KAFKA_PROPERTY_PREFIX + name;
-          shown.add(key + "=" + SharedOptions.shown(key, value));
+          shown.add(key + "=" + Secrets.shown(key, value));
         });
     shown.add(AdvisorOption.GROUP_ID.key() + "=" + groupId);
     shown.add(AdvisorOption.HANDOFFS_TOPIC.key() + "=" + handoffsTopic);
@@ -229,7 +230,7 @@ public final class AdvisorOptions {
                 "wins over the defaults below. The access token comes from a file or an environment",
                 "variable, never a flag.",
                 "",
-                "  --" + SharedOptions.CONFIG_FLAG + " FILE",
+                "  --" + ReceiverOptions.CONFIG_FLAG + " FILE",
                 "      a YAML file of these options, flat (chatwoot.inbox-id: 3) or nested",
                 ""));
     for (AdvisorOption option : AdvisorOption.all()) {

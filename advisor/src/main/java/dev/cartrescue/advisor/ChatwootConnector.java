@@ -3,7 +3,7 @@ package dev.cartrescue.advisor;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cartrescue.webhooks.OptionsException;
-import dev.cartrescue.webhooks.SharedOptions;
+import dev.cartrescue.webhooks.Secrets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -134,9 +134,9 @@ public final class ChatwootConnector implements AutoCloseable {
     Throwable cause = e.getCause() == null ? e : e.getCause();
     String message = String.valueOf(cause.getMessage());
     for (var property : options.kafkaProperties().entrySet()) {
-      if (SharedOptions.isSecret(AdvisorOption.KAFKA_PROPERTY_PREFIX + property.getKey())
+      if (Secrets.isSecret(AdvisorOption.KAFKA_PROPERTY_PREFIX + property.getKey())
           && !property.getValue().isEmpty()) {
-        message = message.replace(property.getValue(), SharedOptions.MASK);
+        message = message.replace(property.getValue(), Secrets.MASK);
       }
     }
     int nl = message.indexOf('\n');

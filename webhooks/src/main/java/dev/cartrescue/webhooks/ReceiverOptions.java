@@ -171,11 +171,12 @@ public final class ReceiverOptions {
   }
 
   /**
-   * {@code --key value} and {@code --key=value} pairs, in order.
+   * {@code --key value} and {@code --key=value} pairs, in order; the Chatwoot connector reads its
+   * flags the same way.
    *
    * @throws OptionsException for an argument that is not such a pair
    */
-  static Map<String, String> flags(String... args) {
+  public static Map<String, String> flags(String... args) {
     Map<String, String> flags = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -201,8 +202,8 @@ public final class ReceiverOptions {
     return flags;
   }
 
-  /** The same keys from YAML, flat ({@code webhooks.port: 8080}) or nested. */
-  static Map<String, String> readYaml(Path file) {
+  /** The same keys from YAML, flat ({@code webhooks.port: 8080}) or nested, as text. */
+  public static Map<String, String> readYaml(Path file) {
     JsonNode root;
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));

@@ -10,11 +10,12 @@ import java.util.Locale;
  * passphrase}, {@code secret}, {@code token}, {@code credential}, {@code jaas}, {@code user.info},
  * {@code private}, {@code basic-auth}, {@code auth-params} or {@code http-headers}, or ends in
  * {@code key}. The paths of the files that hold the app secret and the verify token are shown: they
- * name a file, and an operator needs to see which one.
+ * name a file, and an operator needs to see which one. The Chatwoot connector follows the same
+ * rule.
  */
-final class Secrets {
+public final class Secrets {
   /** What a masked value is written as. */
-  static final String MASK = "****";
+  public static final String MASK = "****";
 
   private static final List<String> SECRET_WORDS =
       List.of(
@@ -34,13 +35,13 @@ final class Secrets {
   private Secrets() {}
 
   /** Whether the value of {@code key} may be a secret. */
-  static boolean isSecret(String key) {
+  public static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return k.endsWith("key") || SECRET_WORDS.stream().anyMatch(k::contains);
   }
 
   /** {@code value}, or {@link #MASK} when {@code key}'s value may be a secret. */
-  static String shown(String key, String value) {
+  public static String shown(String key, String value) {
     return isSecret(key) ? MASK : value;
   }
 }

@@ -139,14 +139,14 @@ final class Inbox {
           .append(id)
           .append("/cart\" title=\"the shop's address ending in ")
           .append(escape(shown.urlButtonParameter()))
-          .append("\">&#128279; View cart</a>")
+          .append("\">View cart</a>")
           .append("<form method=\"post\" action=\"/_sim/messages/")
           .append(id)
           .append("/advisor\"><button class=\"btn chat-advisor\" type=\"submit\" title=\"payload ")
           .append(escape(shown.quickReplyPayload()))
           .append('"')
           .append(disabled)
-          .append(">&#128172; Chat with an advisor</button></form>");
+          .append(">Chat with an advisor</button></form>");
       if (phone.blocked() != null) {
         page.append("<div class=\"blocked\">").append(escape(phone.blocked())).append("</div>");
       }

@@ -2,21 +2,27 @@ package dev.cartrescue.local;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cartrescue.job.config.CartRescueOptions;
+import dev.cartrescue.testkit.browser.HeadlessChromium;
 import dev.cartrescue.testkit.cloudapi.ReceivedMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,23 +31,39 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo as a user runs it, for a minute, in this JVM, on free ports so that it never clashes
- * with a demo running on the same machine. What it prints is checked against what Kafka and the
- * simulated phone hold.
+ * with a demo running on the same machine. What it prints is checked against what Kafka, the
+ * simulated phone and the advisor page hold. While it runs, a person taps "Chat with an advisor" on
+ * the phone page in headless Chromium and sees the cart arrive on the advisor page.
  */
 class DemoTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void aMinuteOfShoppersGivesASummaryThatAgreesWithTheOutcomesTopicAndThePhone(@TempDir Path temp)
-      throws Exception {
+  void aMinuteOfShoppersAndATapInTheBrowserAgreeWithTheTopicsThePhoneAndTheAdvisorPage(
+      @TempDir Path temp) throws Exception {
     DemoOptions options =
-        DemoOptions.parse("--duration", "60s", "--web-ui.port", "0", "--simulator.port", "0")
+        DemoOptions.parse(
+                "--duration",
+                "60s",
+                "--web-ui.port",
+                "0",
+                "--simulator.port",
+                "0",
+                "--advisor-page.port",
+                "0")
             .withCheckpointDir(temp.resolve("checkpoints"));
     ByteArrayOutputStream console = new ByteArrayOutputStream();
+    String tappedCart = null;
 
     try (Demo demo =
         Demo.start(options, new PrintStream(console, true, UTF_8), new CountDownLatch(1))) {
-      DemoSummary summary = demo.run();
+      ExecutorService runner = Executors.newSingleThreadExecutor();
+      Future<DemoSummary> running = runner.submit(demo::run);
+      runner.shutdown();
+      if (HeadlessChromium.executable().isPresent()) {
+        tappedCart = tapChatWithAnAdvisorAndSeeTheCartOnTheAdvisorPage(demo);
+      }
+      DemoSummary summary = running.get(3, TimeUnit.MINUTES);
 
       CartRescueOptions job = demo.jobOptions();
       List<JsonNode> outcomes = values(demo.kafka().readAll(job.outcomesTopic));
@@ -59,9 +81,11 @@ class DemoTest {
           values(demo.kafka().readAll(job.consentChangesTopic)).stream()
               .filter(c -> !c.get("whatsapp_consent").asBoolean())
               .count();
+      List<JsonNode> handoffs = values(demo.kafka().readAll(job.handoffsTopic));
       assertThat(summary.line())
           .isEqualTo(
-              "demo summary: carts=%d sent=%d suppressed=%d failed=%d delivered=%d read=%d optouts=%d"
+              ("demo summary: carts=%d sent=%d suppressed=%d failed=%d delivered=%d read=%d"
+                      + " optouts=%d handoffs=%d")
                   .formatted(
                       outcomes.size(),
                       byOutcome.getOrDefault("sent", 0L),
@@ -69,7 +93,19 @@ class DemoTest {
                       byOutcome.getOrDefault("failed", 0L),
                       byStatus.getOrDefault("delivered", 0L),
                       byStatus.getOrDefault("read", 0L),
-                      optOuts));
+                      optOuts,
+                      handoffs.size()));
+      // Taps reach the advisors: one hand-off per tap, one note per hand-off.
+      assertThat(summary.handoffs()).as("hand-offs").isPositive();
+      List<String> handoffIds = handoffs.stream().map(h -> h.get("handoff_id").asText()).toList();
+      assertThat(handoffIds).as("one hand-off per tap").doesNotHaveDuplicates();
+      assertThat(demo.chatwoot().notes())
+          .extracting(n -> handoffIdOf(n.content()))
+          .as("one note per hand-off on the advisor page")
+          .containsExactlyInAnyOrderElementsOf(handoffIds);
+      if (tappedCart != null) {
+        assertThat(handoffs).extracting(h -> h.get("cart_id").asText()).contains(tappedCart);
+      }
       // The loop runs: the simulator's webhooks reach the job through the receiver.
       assertThat(summary.delivered()).as("delivered").isPositive();
       assertThat(summary.read()).as("read").isPositive();
@@ -97,13 +133,71 @@ class DemoTest {
 
     List<String> lines = console.toString(UTF_8).lines().toList();
     assertThat(lines).anyMatch(l -> l.contains("Phone") && l.contains("http://127.0.0.1:"));
+    assertThat(lines).anyMatch(l -> l.contains("Advisor page") && l.contains("http://127.0.0.1:"));
     assertThat(lines)
         .anyMatch(
             l ->
                 l.matches(
                     "\\[00:\\d[05]] carts \\d+ \\| sent \\d+ \\| suppressed \\d+.* \\| failed \\d+"
-                        + " \\| dead letters \\d+ \\| delivered \\d+ \\| read \\d+ \\| opt-outs \\d+"));
+                        + " \\| dead letters \\d+ \\| delivered \\d+ \\| read \\d+ \\| opt-outs \\d+"
+                        + " \\| hand-offs \\d+"));
     assertThat(lines).anyMatch(l -> l.startsWith("[01:00] carts "));
+    assumeTrue(
+        tappedCart != null, "the browser half was skipped: " + HeadlessChromium.absentReason());
+  }
+
+  /**
+   * As a person would: on the phone page, taps "Chat with an advisor" under a delivered message
+   * (its reply bubble shows), then watches the advisor page until that cart's note is there, in the
+   * conversation where the tap itself arrived (forwarded by the receiver).
+   *
+   * @return the cart of the tapped message
+   */
+  private static String tapChatWithAnAdvisorAndSeeTheCartOnTheAdvisorPage(Demo demo)
+      throws Exception {
+    try (HeadlessChromium browser = HeadlessChromium.launch()) {
+      browser.open(URI.create(demo.cloudApi().baseUrl() + "/"));
+      String tappable = "button.chat-advisor:not([disabled])";
+      browser.waitFor(tappable, Duration.ofSeconds(50));
+      String messageId =
+          browser
+              .evaluate(
+                  "document.querySelector('" + tappable + "').closest('.msg').dataset.messageId")
+              .asText();
+      String message = ".msg[data-message-id='" + messageId + "']";
+      browser.click(message + " button.chat-advisor");
+      browser.waitFor(message + " .reply", Duration.ofSeconds(10));
+
+      String payload =
+          demo.cloudApi().received().stream()
+              .filter(m -> m.messageId().equals(messageId))
+              .findFirst()
+              .orElseThrow()
+              .body()
+              .at("/template/components/2/parameters/0/payload")
+              .asText();
+      String cart = payload.substring("advisor:".length());
+      browser.open(URI.create(demo.chatwoot().baseUrl() + "/"));
+      String conversationWithTheCart =
+          "[...document.querySelectorAll('.conversation')].find(c => [...c.querySelectorAll('.note')]"
+              + ".some(n => n.textContent.includes('Cart "
+              + cart
+              + "')))";
+      long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+      while (!browser
+          .evaluate(
+              "(() => { const c = "
+                  + conversationWithTheCart
+                  + "; return !!c && [...c.querySelectorAll('.incoming')]"
+                  + ".some(m => m.textContent.includes('Chat with an advisor')); })()")
+          .asBoolean()) {
+        assertThat(System.nanoTime() - deadline)
+            .as("the advisor page shows cart %s with the tap (%s)", cart, browser.describe())
+            .isNegative();
+        Thread.sleep(250);
+      }
+      return cart;
+    }
   }
 
   @Test
@@ -128,6 +222,14 @@ class DemoTest {
         .containsExactly(
             "cart-rescue demo: option --failure-rate: 'lots' is not a share between 0 and 1"
                 + " (0.02)");
+  }
+
+  private static String handoffIdOf(String note) {
+    return note.lines()
+        .filter(l -> l.startsWith("cart-rescue-handoff: "))
+        .map(l -> l.substring("cart-rescue-handoff: ".length()).strip())
+        .findFirst()
+        .orElse(null);
   }
 
   private static List<JsonNode> values(List<ConsumerRecord<String, String>> records) {

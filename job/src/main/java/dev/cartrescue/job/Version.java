@@ -12,12 +12,12 @@ import java.util.Properties;
 public final class Version {
   private static final String RESOURCE = "version.properties";
 
-  /** The project version, e.g. {@code 0.6.0}. */
+  /** The project version, e.g. {@code 0.7.0}. */
   public static final String NUMBER = read();
 
   private Version() {}
 
-  /** {@code cart-rescue 0.6.0}: what {@code ./cart-rescue --version} prints. */
+  /** {@code cart-rescue 0.7.0}: what {@code ./cart-rescue --version} prints. */
   public static String describe() {
     return CartRescueJob.NAME + " " + NUMBER;
   }

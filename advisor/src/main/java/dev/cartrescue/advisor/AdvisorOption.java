@@ -1,5 +1,6 @@
 package dev.cartrescue.advisor;
 
+import dev.cartrescue.webhooks.ServiceOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +13,7 @@ import java.util.Optional;
  * environment variable {@value #API_TOKEN_VARIABLE} stands in for the file. Descriptions start in
  * lower case: the help puts them after the default.
  */
-public enum AdvisorOption {
+public enum AdvisorOption implements ServiceOption {
   BOOTSTRAP_SERVERS(
       "kafka.bootstrap-servers", null, true, "the Kafka brokers, `host:port[,host:port...]`"),
   KAFKA_PROPERTY(
@@ -84,21 +85,25 @@ public enum AdvisorOption {
   }
 
   /** The default as a user would write it; empty when there is none. */
+  @Override
   public Optional<String> defaultValue() {
     return Optional.ofNullable(defaultValue);
   }
 
   /** Whether the connector does not start without it (the token is checked on its own). */
+  @Override
   public boolean required() {
     return required;
   }
 
   /** One line; a value in backticks is code in the docs' table, plain in the help. */
+  @Override
   public String description() {
     return description;
   }
 
   /** The key as given: a prefix option's entries are {@code <key>.<name>}. */
+  @Override
   public String keyText() {
     return this == KAFKA_PROPERTY ? key + ".<name>" : key;
   }

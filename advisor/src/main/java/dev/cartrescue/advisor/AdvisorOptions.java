@@ -1,6 +1,7 @@
 package dev.cartrescue.advisor;
 
 import dev.cartrescue.webhooks.OptionsException;
+import dev.cartrescue.webhooks.OptionsText;
 import dev.cartrescue.webhooks.ReceiverOptions;
 import dev.cartrescue.webhooks.Secrets;
 import java.io.IOException;
@@ -215,54 +216,25 @@ public final class AdvisorOptions {
    * AdvisorOption}.
    */
   public static String help() {
-    StringBuilder s =
-        new StringBuilder(
-            String.join(
-                "\n",
-                "usage: ./cart-rescue advisor [--config FILE] [--key value ...]",
-                "   or: java -jar cart-rescue-advisor.jar [--config FILE] [--key value ...]",
-                "Reads the job's advisor hand-offs from Kafka and turns each into a Chatwoot",
-                "conversation: the contact (found by phone, else created), their open conversation in",
-                "the inbox (else a new one), a private note with the cart for the advisor, the label",
-                "cart-rescue and the team. One note per hand-off; a hand-off Chatwoot refuses goes to",
-                "the dead-letter topic. Also /healthz and /metrics (Prometheus). Each option is",
-                "--key value or --key=value; a flag wins over the same key in --config FILE, which",
-                "wins over the defaults below. The access token comes from a file or an environment",
-                "variable, never a flag.",
-                "",
-                "  --" + ReceiverOptions.CONFIG_FLAG + " FILE",
-                "      a YAML file of these options, flat (chatwoot.inbox-id: 3) or nested",
-                ""));
-    for (AdvisorOption option : AdvisorOption.all()) {
-      String dflt =
-          option.required()
-              ? "required"
-              : option.defaultValue().map(v -> "default " + v).orElse("no default");
-      s.append("  --").append(option.keyText()).append("  (").append(dflt).append(")\n");
-      for (String line : wrap(option.description().replace("`", ""), 94)) {
-        s.append("      ").append(line).append('\n');
-      }
-    }
-    return s.toString();
+    return OptionsText.help(
+        List.of(
+            "usage: ./cart-rescue advisor [--config FILE] [--key value ...]",
+            "   or: java -jar cart-rescue-advisor.jar [--config FILE] [--key value ...]",
+            "Reads the job's advisor hand-offs from Kafka and turns each into a Chatwoot",
+            "conversation: the contact (found by phone, else created), their open conversation in",
+            "the inbox (else a new one), a private note with the cart for the advisor, the label",
+            "cart-rescue and the team. One note per hand-off; a hand-off Chatwoot refuses goes to",
+            "the dead-letter topic. Also /healthz and /metrics (Prometheus). Each option is",
+            "--key value or --key=value; a flag wins over the same key in --config FILE, which",
+            "wins over the defaults below. The access token comes from a file or an environment",
+            "variable, never a flag."),
+        "chatwoot.inbox-id: 3",
+        AdvisorOption.all());
   }
 
   /** The options table of docs/advisor.md. */
   public static String markdownTable() {
-    StringBuilder s = new StringBuilder("| key | default |\n|---|---|\n");
-    for (AdvisorOption option : AdvisorOption.all()) {
-      String dflt =
-          option.required()
-              ? "required"
-              : option.defaultValue().map(v -> "`" + v + "`").orElse("none");
-      s.append("| `")
-          .append(option.keyText())
-          .append("` | ")
-          .append(dflt)
-          .append("; ")
-          .append(option.description())
-          .append(" |\n");
-    }
-    return s.toString();
+    return OptionsText.markdownTable(AdvisorOption.all());
   }
 
   private static String tokenFromFile(String file) {
@@ -380,21 +352,5 @@ public final class AdvisorOptions {
     }
     throw new OptionsException(
         "option --" + key + ": '" + value + "' is not a port number (0 for any free port)");
-  }
-
-  private static List<String> wrap(String text, int width) {
-    List<String> lines = new ArrayList<>();
-    StringBuilder line = new StringBuilder();
-    for (String word : text.split(" ")) {
-      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
-        lines.add(line.toString());
-        line.setLength(0);
-      }
-      line.append(line.length() == 0 ? "" : " ").append(word);
-    }
-    if (line.length() > 0) {
-      lines.add(line.toString());
-    }
-    return lines;
   }
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
  * variables {@value #APP_SECRET_VARIABLE} and {@value #VERIFY_TOKEN_VARIABLE} stand in for the
  * files. Descriptions start in lower case: the help puts them after the default.
  */
-public enum ReceiverOption {
+public enum ReceiverOption implements ServiceOption {
   BOOTSTRAP_SERVERS(
       "kafka.bootstrap-servers", null, true, "the Kafka brokers, `host:port[,host:port...]`"),
   KAFKA_PROPERTY(
@@ -78,21 +78,25 @@ public enum ReceiverOption {
   }
 
   /** The default as a user would write it; empty when there is none. */
+  @Override
   public Optional<String> defaultValue() {
     return Optional.ofNullable(defaultValue);
   }
 
   /** Whether the receiver does not start without it (the secrets are checked on their own). */
+  @Override
   public boolean required() {
     return required;
   }
 
   /** One line; a value in backticks is code in the docs' table, plain in the help. */
+  @Override
   public String description() {
     return description;
   }
 
   /** The key as given: a prefix option's entries are {@code <key>.<name>}. */
+  @Override
   public String keyText() {
     return this == KAFKA_PROPERTY ? key + ".<name>" : key;
   }

@@ -290,56 +290,27 @@ public final class ReceiverOptions {
    * ReceiverOption}.
    */
   public static String help() {
-    StringBuilder s =
-        new StringBuilder(
-            String.join(
-                "\n",
-                "usage: ./cart-rescue webhooks [--config FILE] [--key value ...]",
-                "   or: java -jar cart-rescue-webhooks.jar [--config FILE] [--key value ...]",
-                "Receives Meta's WhatsApp webhooks on /webhooks/whatsapp: checks each POST's",
-                "X-Hub-Signature-256 and writes the body to Kafka, answering 200 only once Kafka has",
-                "it (503 when it cannot, so that Meta retries); answers the verification GET. Also",
-                "/healthz and /metrics (Prometheus). Each option is --key value or --key=value; a flag",
-                "wins over the same key in --config FILE, which wins over the defaults below. The app",
-                "secret and the verify token come from files or environment variables, never flags.",
-                "With --"
-                    + ReceiverOption.FORWARD_URL.key()
-                    + ", each accepted POST is also forwarded, as it",
-                "came, to a shared inbox, after the 200.",
-                "",
-                "  --" + CONFIG_FLAG + " FILE",
-                "      a YAML file of these options, flat (webhooks.port: 8080) or nested",
-                ""));
-    for (ReceiverOption option : ReceiverOption.all()) {
-      String dflt =
-          option.required()
-              ? "required"
-              : option.defaultValue().map(v -> "default " + v).orElse("no default");
-      s.append("  --").append(option.keyText()).append("  (").append(dflt).append(")\n");
-      for (String line : wrap(option.description().replace("`", ""), 94)) {
-        s.append("      ").append(line).append('\n');
-      }
-    }
-    return s.toString();
+    return OptionsText.help(
+        List.of(
+            "usage: ./cart-rescue webhooks [--config FILE] [--key value ...]",
+            "   or: java -jar cart-rescue-webhooks.jar [--config FILE] [--key value ...]",
+            "Receives Meta's WhatsApp webhooks on /webhooks/whatsapp: checks each POST's",
+            "X-Hub-Signature-256 and writes the body to Kafka, answering 200 only once Kafka has",
+            "it (503 when it cannot, so that Meta retries); answers the verification GET. Also",
+            "/healthz and /metrics (Prometheus). Each option is --key value or --key=value; a flag",
+            "wins over the same key in --config FILE, which wins over the defaults below. The app",
+            "secret and the verify token come from files or environment variables, never flags.",
+            "With --"
+                + ReceiverOption.FORWARD_URL.key()
+                + ", each accepted POST is also forwarded, as it",
+            "came, to a shared inbox, after the 200."),
+        "webhooks.port: 8080",
+        ReceiverOption.all());
   }
 
   /** The options table of docs/webhooks.md. */
   public static String markdownTable() {
-    StringBuilder s = new StringBuilder("| key | default |\n|---|---|\n");
-    for (ReceiverOption option : ReceiverOption.all()) {
-      String dflt =
-          option.required()
-              ? "required"
-              : option.defaultValue().map(v -> "`" + v + "`").orElse("none");
-      s.append("| `")
-          .append(option.keyText())
-          .append("` | ")
-          .append(dflt)
-          .append("; ")
-          .append(option.description())
-          .append(" |\n");
-    }
-    return s.toString();
+    return OptionsText.markdownTable(ReceiverOption.all());
   }
 
   private record Secret(String value, String source) {}
@@ -547,22 +518,6 @@ public final class ReceiverOptions {
         into.put(key, value.isNull() ? "" : value.asText());
       }
     }
-  }
-
-  private static List<String> wrap(String text, int width) {
-    List<String> lines = new ArrayList<>();
-    StringBuilder line = new StringBuilder();
-    for (String word : text.split(" ")) {
-      if (line.length() > 0 && line.length() + 1 + word.length() > width) {
-        lines.add(line.toString());
-        line.setLength(0);
-      }
-      line.append(line.length() == 0 ? "" : " ").append(word);
-    }
-    if (line.length() > 0) {
-      lines.add(line.toString());
-    }
-    return lines;
   }
 
   private static String firstLine(String message) {

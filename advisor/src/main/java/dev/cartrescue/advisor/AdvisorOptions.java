@@ -4,11 +4,8 @@ import dev.cartrescue.webhooks.OptionsException;
 import dev.cartrescue.webhooks.OptionsText;
 import dev.cartrescue.webhooks.ReceiverOptions;
 import dev.cartrescue.webhooks.Secrets;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,8 +34,6 @@ public final class AdvisorOptions {
 
   /** The job's dead-letter topic, which the connector shares ({@code topic.dead-letter}). */
   public static final String DEFAULT_DEAD_LETTER_TOPIC = "cart-recovery-dead-letter";
-
-  private static final int MAX_SECRET_FILE_BYTES = 64 * 1024;
 
   private final String bootstrapServers;
   private final Map<String, String> kafkaProperties;
@@ -238,23 +233,7 @@ public final class AdvisorOptions {
   }
 
   private static String tokenFromFile(String file) {
-    String key = AdvisorOption.API_TOKEN_FILE.key();
-    Path path = Path.of(file);
-    byte[] bytes;
-    try {
-      if (Files.size(path) > MAX_SECRET_FILE_BYTES) {
-        throw new OptionsException("option --" + key + ": " + file + " is too large for a token");
-      }
-      bytes = Files.readAllBytes(path);
-    } catch (IOException e) {
-      throw new OptionsException("option --" + key + ": cannot read " + file);
-    }
-    // A Secret file written with echo ends in a newline that is not part of the token.
-    String value = new String(bytes, StandardCharsets.UTF_8).strip();
-    if (value.isEmpty()) {
-      throw new OptionsException("option --" + key + ": " + file + " is empty");
-    }
-    return value;
+    return Secrets.fromFile(AdvisorOption.API_TOKEN_FILE.key(), file, "token");
   }
 
   /** The connector's keys of {@code given}, values stripped; any other key is refused. */

@@ -35,8 +35,6 @@ public final class ReceiverOptions {
   /** The flag naming the YAML file of options; a flag only, never a key in the file. */
   public static final String CONFIG_FLAG = "config";
 
-  private static final int MAX_SECRET_FILE_BYTES = 64 * 1024;
-
   private final String bootstrapServers;
   private final Map<String, String> kafkaProperties;
   private final int port;
@@ -323,23 +321,7 @@ public final class ReceiverOptions {
       String what) {
     String file = given.get(fileOption.key());
     if (file != null && !file.isBlank()) {
-      Path path = Path.of(file);
-      byte[] bytes;
-      try {
-        if (Files.size(path) > MAX_SECRET_FILE_BYTES) {
-          throw new OptionsException(
-              "option --" + fileOption.key() + ": " + file + " is too large for a " + what);
-        }
-        bytes = Files.readAllBytes(path);
-      } catch (IOException e) {
-        throw new OptionsException("option --" + fileOption.key() + ": cannot read " + file);
-      }
-      // A Secret file written with echo ends in a newline that is not part of the secret.
-      String value = new String(bytes, StandardCharsets.UTF_8).strip();
-      if (value.isEmpty()) {
-        throw new OptionsException("option --" + fileOption.key() + ": " + file + " is empty");
-      }
-      return new Secret(value, file);
+      return new Secret(Secrets.fromFile(fileOption.key(), file, what), file);
     }
     String value = environment.get(variable);
     if (value == null || value.isBlank()) {

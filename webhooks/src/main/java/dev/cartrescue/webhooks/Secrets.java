@@ -1,5 +1,9 @@
 package dev.cartrescue.webhooks;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,7 +36,35 @@ public final class Secrets {
           "auth-params",
           "http-headers");
 
+  /** A file larger than this holds no secret: it is the wrong file. */
+  private static final int MAX_FILE_BYTES = 64 * 1024;
+
   private Secrets() {}
+
+  /**
+   * The secret in {@code file}, which option {@code --key} named, without the line end a Secret
+   * written with echo has.
+   *
+   * @param what what the secret is, for the message ("app secret", "token")
+   * @throws OptionsException when the file cannot be read, is too large or empty
+   */
+  public static String fromFile(String key, String file, String what) {
+    Path path = Path.of(file);
+    byte[] bytes;
+    try {
+      if (Files.size(path) > MAX_FILE_BYTES) {
+        throw new OptionsException("option --" + key + ": " + file + " is too large for a " + what);
+      }
+      bytes = Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new OptionsException("option --" + key + ": cannot read " + file);
+    }
+    String value = new String(bytes, StandardCharsets.UTF_8).strip();
+    if (value.isEmpty()) {
+      throw new OptionsException("option --" + key + ": " + file + " is empty");
+    }
+    return value;
+  }
 
   /** Whether the value of {@code key} may be a secret. */
   public static boolean isSecret(String key) {

@@ -236,7 +236,7 @@ public final class Bench {
                         rig,
                         run,
                         made.clickEvents() + PARTITIONS,
-                        o.contacts() + 2L * PARTITIONS,
+                        o.contacts() + 3L * PARTITIONS,
                         outcomesTopic,
                         deadLetters,
                         allOutcomes));
@@ -504,6 +504,15 @@ public final class Bench {
                     marker,
                     contact,
                     "{\"contact_id\":\"%s\",\"timestamp\":\"%s\"}".formatted(contact, at))));
+        // A notification with no change: its event time is its record's.
+        last.add(
+            producer.send(
+                new ProducerRecord<>(
+                    WEBHOOKS,
+                    partition,
+                    marker,
+                    contact,
+                    "{\"object\":\"whatsapp_business_account\",\"entry\":[]}")));
       }
       producer.flush();
       for (Future<RecordMetadata> f : last) {

@@ -91,10 +91,22 @@ final class FlinkRest {
 
   /**
    * What a stalled run needs to be understood, in one paragraph: the job's state and restarts, the
-   * root exception, the checkpoints (completed, failed, in progress, the newest failure) and each
+   * root exception, the checkpoints (completed, failed, in progress, the newest failure), the job's
+   * own counters along the way of a cart ({@link #COUNTERS}: where carts went missing) and each
    * vertex's input watermark (how far behind the wall clock). Never fails: what cannot be read is
    * said so.
    */
+  /** The job's counters a stall message lists, summed over subtasks, from input to outcome. */
+  static final List<String> COUNTERS =
+      List.of(
+          "deadLetters",
+          "lateEvents",
+          "duplicateEvents",
+          "abandonedCarts",
+          "outcomesSent",
+          "outcomesSuppressed",
+          "outcomesFailed");
+
   String diagnosis(List<Vertex> vertices) {
     StringBuilder s = new StringBuilder();
     try {
@@ -113,6 +125,17 @@ final class FlinkRest {
       JsonNode failed = checkpoints().path("latest").path("failed");
       if (!failed.isMissingNode() && !failed.isNull()) {
         s.append(", newest failure: ").append(failed.path("failure_message").asText());
+      }
+      s.append("; the job's counters:");
+      for (Vertex v : vertices) {
+        List<String> counters =
+            metricIds(v).stream()
+                .filter(id -> COUNTERS.stream().anyMatch(c -> id.endsWith("." + c)))
+                .toList();
+        if (!counters.isEmpty()) {
+          metrics(v, "sum", counters)
+              .forEach((id, n) -> s.append(' ').append(id).append('=').append(n.longValue()));
+        }
       }
       long now = System.currentTimeMillis();
       s.append("; input watermarks behind the clock:");

@@ -141,8 +141,9 @@ class MetricsRestApiTest {
 
   /**
    * A cart that is sent, a cart without a profile, a repeated event and an unreadable record; then,
-   * on every input topic, a record half an hour old, which moves event time past the carts'
-   * deadlines (an hour ago) without waiting for the wall clock.
+   * on every input topic (the webhooks' a status of a message no test sent), a record half an hour
+   * old, which moves event time past the carts' deadlines (an hour ago) without waiting for the
+   * wall clock.
    */
   private void writeInput() {
     long now = System.currentTimeMillis();
@@ -159,6 +160,8 @@ class MetricsRestApiTest {
     world.write(ShopRecords.pageView("c-browsing", later).epochMillis());
     world.write(anna("c-other", later));
     world.write(ShopRecords.capping("c-other", later).epochMillis());
+    // The webhooks too: an empty input would hold event time back until it is idle (a minute).
+    world.kafka().send("whatsapp-webhooks", "c-other", JobUnderTest.primerStatus("c-other", later));
   }
 
   private static ShopRecords.Profile anna(String contact, long updatedAt) {

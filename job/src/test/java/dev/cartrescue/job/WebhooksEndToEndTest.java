@@ -79,7 +79,7 @@ class WebhooksEndToEndTest {
     notify(status(messageId, "read", seconds + 2, callback));
     notify(status(messageId, "delivered", seconds + 1, null)); // matched by message id
     notify(sentStatus); // Meta re-delivers
-    String payload = message.body().at("/template/components/2/parameters/0/payload").asText();
+    String payload = message.quickReplyPayload();
     String tap =
         userMessage(
             "wamid.tap",

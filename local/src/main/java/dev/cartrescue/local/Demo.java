@@ -555,51 +555,19 @@ public final class Demo implements AutoCloseable {
     IOException failure = null;
     for (AutoCloseable step :
         List.<AutoCloseable>of(
-            () -> {
-              if (shoppers != null) {
-                shoppers.close();
-              }
-            },
-            () -> {
-              if (failures != null) {
-                failures.close();
-              }
-            },
+            () -> closeIfStarted(shoppers),
+            () -> closeIfStarted(failures),
             () -> {
               if (job != null) {
                 LocalRun.cancelQuietly(job);
               }
             },
-            () -> {
-              if (tally != null) {
-                tally.close();
-              }
-            },
-            () -> {
-              if (cloudApi != null) {
-                cloudApi.close();
-              }
-            },
-            () -> {
-              if (webhooks != null) {
-                webhooks.close();
-              }
-            },
-            () -> {
-              if (advisor != null) {
-                advisor.close();
-              }
-            },
-            () -> {
-              if (chatwoot != null) {
-                chatwoot.close();
-              }
-            },
-            () -> {
-              if (kafka != null) {
-                kafka.close();
-              }
-            },
+            () -> closeIfStarted(tally),
+            () -> closeIfStarted(cloudApi),
+            () -> closeIfStarted(webhooks),
+            () -> closeIfStarted(advisor),
+            () -> closeIfStarted(chatwoot),
+            () -> closeIfStarted(kafka),
             () -> {
               if (tokenFile != null) {
                 Files.deleteIfExists(tokenFile);
@@ -618,6 +586,12 @@ public final class Demo implements AutoCloseable {
     LOG.info("Demo closed");
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  private static void closeIfStarted(AutoCloseable part) throws Exception {
+    if (part != null) {
+      part.close();
     }
   }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cartrescue.job.config.CartRescueOptions;
 import dev.cartrescue.testkit.browser.HeadlessChromium;
+import dev.cartrescue.testkit.chatwoot.StandInMessage;
 import dev.cartrescue.testkit.cloudapi.ReceivedMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -100,7 +101,7 @@ class DemoTest {
       List<String> handoffIds = handoffs.stream().map(h -> h.get("handoff_id").asText()).toList();
       assertThat(handoffIds).as("one hand-off per tap").doesNotHaveDuplicates();
       assertThat(demo.chatwoot().notes())
-          .extracting(n -> handoffIdOf(n.content()))
+          .extracting(StandInMessage::handoffId)
           .as("one note per hand-off on the advisor page")
           .containsExactlyInAnyOrderElementsOf(handoffIds);
       if (tappedCart != null) {
@@ -173,9 +174,7 @@ class DemoTest {
               .filter(m -> m.messageId().equals(messageId))
               .findFirst()
               .orElseThrow()
-              .body()
-              .at("/template/components/2/parameters/0/payload")
-              .asText();
+              .quickReplyPayload();
       String cart = payload.substring("advisor:".length());
       browser.open(URI.create(demo.chatwoot().baseUrl() + "/"));
       String conversationWithTheCart =
@@ -222,14 +221,6 @@ class DemoTest {
         .containsExactly(
             "cart-rescue demo: option --failure-rate: 'lots' is not a share between 0 and 1"
                 + " (0.02)");
-  }
-
-  private static String handoffIdOf(String note) {
-    return note.lines()
-        .filter(l -> l.startsWith("cart-rescue-handoff: "))
-        .map(l -> l.substring("cart-rescue-handoff: ".length()).strip())
-        .findFirst()
-        .orElse(null);
   }
 
   private static List<JsonNode> values(List<ConsumerRecord<String, String>> records) {

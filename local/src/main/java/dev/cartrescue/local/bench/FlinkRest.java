@@ -89,13 +89,6 @@ final class FlinkRest {
     return get("/jobs/" + job + "/checkpoints");
   }
 
-  /**
-   * What a stalled run needs to be understood, in one paragraph: the job's state and restarts, the
-   * root exception, the checkpoints (completed, failed, in progress, the newest failure), the job's
-   * own counters along the way of a cart ({@link #COUNTERS}: where carts went missing) and each
-   * vertex's input watermark (how far behind the wall clock). Never fails: what cannot be read is
-   * said so.
-   */
   /** The job's counters a stall message lists, summed over subtasks, from input to outcome. */
   static final List<String> COUNTERS =
       List.of(
@@ -107,6 +100,13 @@ final class FlinkRest {
           "outcomesSuppressed",
           "outcomesFailed");
 
+  /**
+   * What a stalled run needs to be understood, in one paragraph: the job's state and restarts, the
+   * root exception, the checkpoints (completed, failed, in progress, the newest failure), the job's
+   * own counters along the way of a cart ({@link #COUNTERS}: where carts went missing) and each
+   * vertex's input watermark (how far behind the wall clock). Never fails: what cannot be read is
+   * said so.
+   */
   String diagnosis(List<Vertex> vertices) {
     StringBuilder s = new StringBuilder();
     try {

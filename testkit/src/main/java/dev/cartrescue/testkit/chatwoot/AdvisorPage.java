@@ -53,7 +53,7 @@ final class AdvisorPage {
         message.put("kind", m.isNote() ? "note" : m.messageType() == 0 ? "incoming" : "outgoing");
         message.put("content", m.content());
         message.put("created_at", m.createdAt().toString());
-        message.put("handoff_id", m.isNote() ? handoffId(m.content()) : null);
+        message.put("handoff_id", m.handoffId());
       }
     }
     return root;

@@ -23,4 +23,9 @@ public record StandInMessage(
   public boolean isNote() {
     return privateNote && messageType == OUTGOING;
   }
+
+  /** The hand-off a cart-rescue note names on its marker line, or null (not such a note). */
+  public String handoffId() {
+    return isNote() ? AdvisorPage.handoffId(content) : null;
+  }
 }

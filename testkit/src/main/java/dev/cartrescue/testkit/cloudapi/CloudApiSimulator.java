@@ -478,19 +478,21 @@ public final class CloudApiSimulator implements AutoCloseable {
       for (ReceivedMessage m : received) {
         if (m.messageId().equals(messageId)) {
           message = m;
+          break;
         }
       }
       poster = webhooks;
     }
     String text = "text/plain; charset=utf-8";
+    String blocked = message == null ? null : phoneView(message, poster).blocked();
     if (message == null) {
       respond(exchange, 404, text, "no delivered message " + messageId + "\n");
     } else if (button.equals("cart") && method.equals("GET")) {
       respond(exchange, 200, "text/html; charset=utf-8", Inbox.cartPage(message));
     } else if (!button.equals("advisor") || !method.equals("POST")) {
       respond(exchange, 405, text, "POST .../advisor or GET .../cart\n");
-    } else if (phoneView(message).blocked() != null) {
-      respond(exchange, 409, text, phoneView(message).blocked() + "\n");
+    } else if (blocked != null) {
+      respond(exchange, 409, text, blocked + "\n");
     } else {
       poster.tapAdvisor(message);
       synchronized (lock) {
@@ -504,9 +506,16 @@ public final class CloudApiSimulator implements AutoCloseable {
   /** What the phone page shows of a message beyond its content: taps, and why it cannot be. */
   private Inbox.PhoneView phoneView(ReceivedMessage message) {
     WebhookPoster poster;
-    int taps;
     synchronized (lock) {
       poster = webhooks;
+    }
+    return phoneView(message, poster);
+  }
+
+  /** The same with the poster that would post a tap, read once by the caller. */
+  private Inbox.PhoneView phoneView(ReceivedMessage message, WebhookPoster poster) {
+    int taps;
+    synchronized (lock) {
       taps = advisorTaps.getOrDefault(message.messageId(), 0);
     }
     if (poster == null) {

@@ -50,10 +50,6 @@ final class Inbox {
       return component(1).path("parameters").path(0).path("text").asText("");
     }
 
-    String quickReplyPayload() {
-      return component(2).path("parameters").path(0).path("payload").asText("");
-    }
-
     String bizOpaqueCallbackData() {
       JsonNode data = message.body().get("biz_opaque_callback_data");
       return data == null || data.isNull() ? null : data.asText();
@@ -77,7 +73,7 @@ final class Inbox {
       ArrayNode body = node.putArray("body_parameters");
       shown.bodyParameters().forEach(body::add);
       node.put("url_button_parameter", shown.urlButtonParameter());
-      node.put("quick_reply_payload", shown.quickReplyPayload());
+      node.put("quick_reply_payload", m.quickReplyPayload());
       node.put("biz_opaque_callback_data", shown.bizOpaqueCallbackData());
     }
     return root;
@@ -143,7 +139,7 @@ final class Inbox {
           .append("<form method=\"post\" action=\"/_sim/messages/")
           .append(id)
           .append("/advisor\"><button class=\"btn chat-advisor\" type=\"submit\" title=\"payload ")
-          .append(escape(shown.quickReplyPayload()))
+          .append(escape(m.quickReplyPayload()))
           .append('"')
           .append(disabled)
           .append(">Chat with an advisor</button></form>");

@@ -14,9 +14,19 @@ import java.time.Instant;
  * @param body the request body as received
  */
 public record ReceivedMessage(
-    Instant at,
-    String phoneNumberId,
-    String endpoint,
-    String to,
-    String messageId,
-    JsonNode body) {}
+    Instant at, String phoneNumberId, String endpoint, String to, String messageId, JsonNode body) {
+
+  /**
+   * The payload of the template's quick reply ("Chat with an advisor"), the third component as the
+   * job writes it (body, link button, quick reply); empty when there is none.
+   */
+  public String quickReplyPayload() {
+    return body.path("template")
+        .path("components")
+        .path(2)
+        .path("parameters")
+        .path(0)
+        .path("payload")
+        .asText("");
+  }
+}

@@ -70,7 +70,7 @@ final class WebhookPayloads {
           message.messageId(),
           data != null && data.isTextual() ? data.textValue() : null,
           body.path("template").path("language").path("code").asText("en"),
-          components.path(2).path("parameters").path(0).path("payload").asText(""));
+          message.quickReplyPayload());
     }
   }
 
